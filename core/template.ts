@@ -1,0 +1,87 @@
+/**
+ * Board templates are data (templates/*.json). This module is their schema: the types and one
+ * validator whose errors name the field, so that a municipality editing its own template file
+ * is told exactly what is wrong.
+ */
+export type TemplateLayout = 'circle' | 'matrix' | 'none'
+
+export interface TemplateItem {
+  id: string
+  label: string
+  color: string
+}
+
+export interface Template {
+  id: string
+  /** The programme's or platform's name, shown in the centre of the circle. */
+  title: string
+  /** Where the wording comes from, shown on the board so nobody mistakes it for Snurra's own. */
+  source: string
+  description: string
+  layout: TemplateLayout
+  /** Main tasks (huvuduppgifter) or priorities: fixed wording from the source. */
+  tasks: TemplateItem[]
+  /** Action paths: entered by the facilitator when the board is set up, unless the source names them. */
+  paths: TemplateItem[]
+  sectors: TemplateItem[]
+}
+
+export class TemplateError extends Error {
+  constructor(
+    readonly source: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${source}: ${field}: ${problem}`)
+    this.name = 'TemplateError'
+  }
+}
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/
+const COLOR = /^#[0-9a-fA-F]{6}$/
+const LAYOUTS: readonly TemplateLayout[] = ['circle', 'matrix', 'none']
+
+export function validateTemplate(value: unknown, source: string): Template {
+  const fail = (field: string, problem: string): never => {
+    throw new TemplateError(source, field, problem)
+  }
+  const obj = (v: unknown, field: string): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(field, 'must be an object')
+  const str = (v: unknown, field: string, max = 500): string =>
+    typeof v === 'string' && v.trim().length > 0 && v.length <= max
+      ? v
+      : fail(field, `must be a non-empty string of at most ${max} characters`)
+  const items = (v: unknown, field: string): TemplateItem[] => {
+    if (!Array.isArray(v)) return fail(field, 'must be an array')
+    const seen = new Set<string>()
+    return v.map((raw, i) => {
+      const f = `${field}[${i}]`
+      const item = obj(raw, f)
+      const id = str(item.id, `${f}.id`, 63)
+      if (!ID.test(id)) fail(`${f}.id`, 'must be lower-case letters, digits and dashes')
+      if (seen.has(id)) fail(`${f}.id`, `duplicate id "${id}"`)
+      seen.add(id)
+      const color = str(item.color, `${f}.color`, 7)
+      if (!COLOR.test(color)) fail(`${f}.color`, 'must be a colour like #1a2b3c')
+      return { id, label: str(item.label, `${f}.label`), color }
+    })
+  }
+
+  const t = obj(value, '(root)')
+  const id = str(t.id, 'id', 63)
+  if (!ID.test(id)) fail('id', 'must be lower-case letters, digits and dashes')
+  const layout = t.layout as TemplateLayout
+  if (!LAYOUTS.includes(layout)) fail('layout', `must be one of ${LAYOUTS.join(', ')}`)
+  const template: Template = {
+    id,
+    title: str(t.title, 'title'),
+    source: typeof t.source === 'string' ? t.source : '',
+    description: typeof t.description === 'string' ? t.description : '',
+    layout,
+    tasks: items(t.tasks ?? [], 'tasks'),
+    paths: items(t.paths ?? [], 'paths'),
+    sectors: items(t.sectors ?? [], 'sectors'),
+  }
+  if (layout === 'circle' && template.tasks.length === 0) fail('tasks', 'a circle needs at least one main task')
+  return template
+}
