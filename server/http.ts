@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import * as Y from 'yjs'
+import { seedBoard } from '../core/board-doc.ts'
+import { isBoardId, newBoardId } from '../core/ids.ts'
+import { ROLES, type Role } from '../core/roles.ts'
+import type { Template } from '../core/template.ts'
+import type { Config } from './config.ts'
+import type { Logger } from './log.ts'
+import { serveStatic } from './static.ts'
+import type { Storage } from './storage/storage.ts'
+import { signToken, verifyToken } from './tokens.ts'
+
+export interface HttpDeps {
+  config: Config
+  storage: Storage
+  templates: Map<string, Template>
+  secret: Buffer
+  log: Logger
+}
+
+const MAX_JSON_BODY = 64 * 1024
+const MAX_TITLE = 200
+
+const SECURITY_HEADERS = {
+  // Links carry role tokens in the query string: never leak them to another site.
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function createHttpHandler(deps: HttpDeps) {
+  const { config, storage, templates, secret, log } = deps
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET'
+    const path = url.pathname
+    if (path === '/healthz') {
+      await storage.ping()
+      return json(res, 200, { status: 'ok' })
+    }
+    if (path === '/config.js' && method === 'GET') {
+      // The client reads run-time settings from here, so one build serves every deployment.
+      const body = `window.__SNURRA_CONFIG__ = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey })};\n`
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
+      return void res.end(body)
+    }
+    if (path === '/api/templates' && method === 'GET') {
+      return json(res, 200, [...templates.values()].map((t) => ({ id: t.id, title: t.title, layout: t.layout })))
+    }
+    if (path === '/api/boards' && method === 'POST') return createBoard(req, res)
+    const session = /^\/api\/boards\/([^/]+)\/session$/.exec(path)
+    if (session && method === 'GET') return getSession(res, session[1], url.searchParams.get('token'))
+    if (path.startsWith('/api/')) throw new HttpError(404, 'not found')
+
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed')
+    if (serveStatic(config.clientDir, path, res, method)) return
+    // Client-side routes (/, /b/<id>) all load the app shell.
+    if (path === '/' || /^\/b\/[^/]+$/.test(path)) {
+      if (serveStatic(config.clientDir, '/index.html', res, method)) return
+      throw new HttpError(503, 'the client is not built: run npm run build')
+    }
+    throw new HttpError(404, 'not found')
+  }
+
+  async function createBoard(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req)
+    const templateId = body.template ?? 'hallunda-norsborg'
+    const template = typeof templateId === 'string' ? templates.get(templateId) : undefined
+    if (!template) throw new HttpError(400, `unknown template: ${String(templateId).slice(0, 64)}`)
+    const title = body.title === undefined ? template.title : body.title
+    if (typeof title !== 'string' || title.trim() === '' || title.length > MAX_TITLE) {
+      throw new HttpError(400, `title must be a non-empty string of at most ${MAX_TITLE} characters`)
+    }
+    const id = newBoardId()
+    const doc = new Y.Doc()
+    seedBoard(doc, template, title.trim())
+    await storage.createBoard({ id, title: title.trim(), templateId: template.id, createdAt: Date.now() }, Y.encodeStateAsUpdate(doc))
+    doc.destroy()
+    log.info('board created', { board: id, template: template.id })
+    const base = config.publicUrl ?? `http://${req.headers.host ?? `localhost:${config.port}`}`
+    const expiresAt = Date.now() + config.tokenTtlDays * 24 * 3600_000
+    const links = Object.fromEntries(
+      ROLES.map((role: Role) => [role, `${base}/b/${id}?token=${encodeURIComponent(signToken(secret, { boardId: id, role, expiresAt }))}`]),
+    )
+    json(res, 201, { id, links })
+  }
+
+  async function getSession(res: ServerResponse, boardId: string, token: string | null): Promise<void> {
+    if (!isBoardId(boardId)) throw new HttpError(404, 'no such board')
+    const check = verifyToken(secret, token, boardId)
+    if (!check.ok) throw new HttpError(401, 'invalid or expired link')
+    const board = await storage.getBoard(boardId)
+    if (!board) throw new HttpError(404, 'no such board')
+    json(res, 200, { boardId, role: check.claims.role, title: board.title, expiresAt: check.claims.expiresAt })
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    try {
+      await route(req, res, url)
+    } catch (err) {
+      if (err instanceof HttpError) return json(res, err.status, { error: err.message })
+      // Log the path only: the query string may hold a token.
+      log.error('request failed', { method: req.method, path: url.pathname, error: (err as Error).message })
+      if (!res.headersSent) json(res, 500, { error: 'internal error' })
+      else res.destroy()
+    }
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(text)
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'expected Content-Type: application/json')
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_JSON_BODY) throw new HttpError(413, `request body over ${MAX_JSON_BODY} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'request body must be a JSON object')
+  return parsed as Record<string, unknown>
+}

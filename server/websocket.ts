@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, WebSocket, type RawData } from 'ws'
+import { isBoardId } from '../core/ids.ts'
+import { CLOSE } from './close-codes.ts'
+import type { Logger } from './log.ts'
+import type { Connection } from './room.ts'
+import type { Rooms } from './rooms.ts'
+import type { Storage } from './storage/storage.ts'
+import { verifyToken } from './tokens.ts'
+
+export interface WebSocketOptions {
+  rooms: Rooms
+  storage: Storage
+  secret: Buffer
+  log: Logger
+  maxPayload: number
+  /** A client whose unsent data passes this is disconnected, so one stalled reader cannot grow our memory. */
+  maxBufferedBytes: number
+}
+
+const MAX_EARLY_FRAMES = 1000
+const WS_PATH = /^\/ws\/([^/?#]*)$/
+
+/**
+ * Upgrades `/ws/<boardId>?token=…` and wires each socket to its board's room. A bad token or
+ * an unknown board is answered after the upgrade with a close code (4401 / 4404), which the
+ * y-websocket client treats as final instead of retrying forever.
+ */
+export function createWebSocketHandler(opts: WebSocketOptions) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false })
+  let nextId = 1
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (err) => opts.log.debug('upgrade socket error', { error: err.message }))
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const match = WS_PATH.exec(url.pathname)
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, decodeURIComponent(match[1]), url.searchParams.get('token')))
+  }
+
+  async function connect(ws: WebSocket, boardId: string, token: string | null): Promise<void> {
+    const id = nextId++
+    // Unhandled, ws's 'error' (oversized or invalid frame) would take the whole process down.
+    ws.on('error', (err) => opts.log.warn('socket error', { conn: id, board: boardId, error: err.message }))
+
+    // Frames that arrive while we check the token and load the board wait here, in order.
+    const early: RawData[] = []
+    let onMessage = (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return ws.close(CLOSE.malformed, 'binary frames only')
+      if (early.push(data) > MAX_EARLY_FRAMES) ws.close(CLOSE.tryAgainLater, 'too many frames before sync')
+    }
+    ws.on('message', (data, isBinary) => onMessage(data, isBinary))
+
+    const check = isBoardId(boardId) ? verifyToken(opts.secret, token, boardId) : ({ ok: false, reason: 'board' } as const)
+    if (!check.ok) {
+      opts.log.info('connection refused', { conn: id, reason: check.reason })
+      ws.close(check.reason === 'board' && !isBoardId(boardId) ? CLOSE.notFound : CLOSE.unauthorized, 'unauthorized')
+      return
+    }
+    const conn: Connection = {
+      id,
+      role: check.claims.role,
+      send(data) {
+        if (ws.readyState !== WebSocket.OPEN) return
+        if (ws.bufferedAmount > opts.maxBufferedBytes) {
+          opts.log.warn('client too slow, disconnecting', { conn: id, board: boardId, buffered: ws.bufferedAmount })
+          ws.close(CLOSE.tryAgainLater, 'too far behind')
+          return
+        }
+        ws.send(data)
+      },
+      close(code, reason) {
+        if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason)
+      },
+    }
+
+    let room
+    try {
+      if (!(await opts.storage.getBoard(boardId))) {
+        ws.close(CLOSE.notFound, 'no such board')
+        return
+      }
+      room = await opts.rooms.acquire(boardId)
+    } catch (err) {
+      opts.log.error('board unavailable', { conn: id, board: boardId, error: (err as Error).message })
+      conn.close(CLOSE.serverError, 'board unavailable')
+      return
+    }
+    if (ws.readyState !== WebSocket.OPEN) {
+      opts.rooms.release(room)
+      return
+    }
+    const joined = room
+    joined.join(conn)
+    ws.on('close', () => joined.leave(conn))
+    onMessage = (data, isBinary) => {
+      if (!isBinary) return conn.close(CLOSE.malformed, 'binary frames only')
+      joined.receive(conn, toBytes(data))
+    }
+    for (const data of early.splice(0)) joined.receive(conn, toBytes(data))
+    opts.log.debug('connected', { conn: id, board: boardId, role: conn.role })
+  }
+
+  return { handleUpgrade, wss }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
