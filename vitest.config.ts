@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     // Integration and e2e suites start real servers and browsers; two cores, so keep it modest.
     maxWorkers: 2,
   },

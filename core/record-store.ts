@@ -4,8 +4,8 @@ import * as Y from 'yjs'
  * How tldraw records live in the board's Yjs document.
  *
  * `records` is a Y.Map from record id to a Y.Array of `[key, value]` pairs, one pair per
- * property. Nested `props` and `meta` objects are flattened one level (`props.title`), so two
- * people changing different properties of one card both win.
+ * property. Nested objects are flattened into dotted keys (`props.title`), so two people
+ * changing different properties of one card both win.
  *
  * Why an array of pairs rather than a Y.Map per record: a Y.Map keeps one tombstone per
  * overwritten value, and when a transaction writes two keys (x and y on every drag step) those
@@ -24,38 +24,59 @@ export function recordsOf(doc: Y.Doc): RecordsMap {
   return doc.getMap(RECORDS_KEY) as RecordsMap
 }
 
-const NESTED = ['props', 'meta'] as const
-
 export type JsonRecord = { id: string; typeName: string } & Record<string, unknown>
+
+/**
+ * Plain objects are flattened into dotted keys (`props.paths.p1`), with the object itself kept
+ * as an empty-object marker so that `{}` survives the round trip. Arrays and strings stay
+ * whole. So a card's set of action paths, stored as an object of ids, merges per path: two
+ * people ticking different paths of one card both keep their tick.
+ */
+const MAX_DEPTH = 3
 
 export function flattenRecord(record: Record<string, unknown>): Map<string, unknown> {
   const flat = new Map<string, unknown>()
-  for (const [key, value] of Object.entries(record)) {
-    if ((NESTED as readonly string[]).includes(key) && isPlainObject(value)) {
-      flat.set(key, {}) // marks presence, so an empty props object survives the round trip
-      for (const [sub, subValue] of Object.entries(value)) flat.set(`${key}.${sub}`, subValue)
-    } else {
-      flat.set(key, value)
+  const walk = (prefix: string, value: Record<string, unknown>, depth: number) => {
+    for (const [key, child] of Object.entries(value)) {
+      const path = prefix ? `${prefix}.${key}` : key
+      if (isPlainObject(child) && depth < MAX_DEPTH && !key.includes('.')) {
+        flat.set(path, {})
+        walk(path, child, depth + 1)
+      } else {
+        flat.set(path, child)
+      }
     }
   }
+  walk('', record, 0)
   return flat
 }
 
 export function unflattenRecord(flat: Map<string, unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {}
-  for (const [key, value] of flat) {
-    const dot = key.indexOf('.')
-    if (dot === -1) {
-      if ((NESTED as readonly string[]).includes(key)) record[key] ??= {}
-      else record[key] = value
-      continue
+  // Parents before children; a child whose parent is not an object (a concurrent overwrite
+  // replaced the object with a plain value) is dropped, as the plain value won.
+  const keys = [...flat.keys()].sort((a, b) => depthOf(a) - depthOf(b))
+  for (const key of keys) {
+    const parts = key.split('.')
+    let target: Record<string, unknown> | null = record
+    for (let i = 0; i < parts.length - 1 && target; i++) {
+      const next: unknown = target[parts[i]]
+      if (next === undefined) target[parts[i]] = {}
+      target = isPlainObject(target[parts[i]]) ? (target[parts[i]] as Record<string, unknown>) : null
     }
-    const outer = key.slice(0, dot)
-    const nested = (record[outer] ??= {}) as Record<string, unknown>
-    nested[key.slice(dot + 1)] = value
+    if (!target) continue
+    const last = parts[parts.length - 1]
+    const value = flat.get(key)
+    if (isPlainObject(value) && Object.keys(value).length === 0) {
+      if (!isPlainObject(target[last])) target[last] = {}
+    } else {
+      target[last] = value
+    }
   }
   return record
 }
+
+const depthOf = (key: string) => key.split('.').length
 
 /** The current flat properties of one record: the rightmost pair for each key wins. */
 export function readEntries(entries: RecordEntries): Map<string, unknown> {

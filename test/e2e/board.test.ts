@@ -1,0 +1,104 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createBoard, ensureClientBuilt, launchBrowser, startE2EServer, watchForeignRequests, type E2EServer } from './browser.ts'
+
+const MAIN_TASKS = [
+  'Mer jämlika, hälsofrämjande och trygga uppväxtvillkor',
+  'Bättre jobbchanser, inkomster och livsvillkor',
+  'Starkare samspel och känsla för platsen',
+  'Förnyad stadsmiljö',
+]
+const CARD = '.tl-shape[data-shape-type="snurra-card"]'
+
+let server: E2EServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  await ensureClientBuilt()
+  server = await startE2EServer()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function openPage(): Promise<{ page: Page; context: BrowserContext; foreign: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  return { page, context, foreign: watchForeignRequests(page, server.url) }
+}
+
+async function join(page: Page, link: string, name: string): Promise<void> {
+  await page.goto(link)
+  await page.getByTestId('join-name').fill(name)
+  await page.getByTestId('join-sector').selectOption({ index: 1 })
+  await page.getByTestId('join-submit').click()
+  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
+}
+
+const cardCount = (page: Page) => page.locator(CARD).count()
+
+describe('a workshop on one board', () => {
+  test('start page creates a board and shows the three links', async () => {
+    const { page, foreign } = await openPage()
+    await page.goto(server.url + '/')
+    await page.locator('select[name=template]').selectOption('hallunda-norsborg')
+    await page.locator('input[name=title]').fill('Höstworkshop')
+    await page.getByTestId('create-form').locator('button[type=submit]').click()
+    for (const role of ['facilitator', 'participant', 'viewer']) {
+      await expect.poll(() => page.getByTestId(`link-${role}`).inputValue()).toMatch(new RegExp(`^${server.url}/b/[a-z2-7]{16}\\?token=`))
+    }
+    expect(foreign).toEqual([])
+  })
+
+  test('two people see the circle, each other’s cards and cursors, offline edits merge, and a restart loses nothing', async () => {
+    const board = await createBoard(server.url, 'hallunda-norsborg', 'Hallunda-Norsborg 2026')
+    const fac = await openPage()
+    const par = await openPage()
+    await join(fac.page, board.links.facilitator, 'Fia Facilitator')
+
+    // The four main tasks, verbatim, on the canvas.
+    for (const task of MAIN_TASKS) await expect.poll(() => fac.page.getByText(task, { exact: true }).count()).toBeGreaterThan(0)
+
+    // The facilitator pastes the action paths; they become ring segments for everyone.
+    await fac.page.getByTestId('paths-input').fill('Väg ett\nVäg två\nVäg tre')
+    await fac.page.getByTestId('paths-save').click()
+    await join(par.page, board.links.participant, 'Per Deltagare')
+    for (const path of ['Väg ett', 'Väg två', 'Väg tre']) {
+      await expect.poll(() => par.page.getByText(path, { exact: true }).count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    }
+
+    // A card made on one page appears on the other.
+    await fac.page.getByTestId('add-card').click()
+    await expect.poll(() => cardCount(fac.page)).toBe(1)
+    await expect.poll(() => cardCount(par.page), { timeout: 10_000 }).toBe(1)
+
+    // The facilitator's cursor shows on the participant's page.
+    await fac.page.mouse.move(600, 400)
+    await fac.page.mouse.move(640, 420, { steps: 5 })
+    await expect.poll(() => par.page.locator('.tl-collaborator__cursor').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+
+    // The participant goes offline and adds a card; the facilitator adds one too; both survive.
+    await par.context.setOffline(true)
+    await expect.poll(() => par.page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 15_000 }).not.toBe('online')
+    await par.page.getByTestId('add-card').click()
+    await fac.page.getByTestId('add-card').click()
+    await expect.poll(() => cardCount(par.page)).toBe(2)
+    await expect.poll(() => cardCount(fac.page)).toBe(2)
+    await par.context.setOffline(false)
+    await expect.poll(() => cardCount(fac.page), { timeout: 20_000 }).toBe(3)
+    await expect.poll(() => cardCount(par.page), { timeout: 20_000 }).toBe(3)
+
+    // Stop and restart the server: a fresh page sees all three cards and the paths.
+    await server.restart()
+    const late = await openPage()
+    await join(late.page, board.links.viewer, 'Vera Viewer')
+    await expect.poll(() => cardCount(late.page), { timeout: 15_000 }).toBe(3)
+    await expect.poll(() => late.page.getByText('Väg två', { exact: true }).count()).toBeGreaterThan(0)
+
+    expect([...fac.foreign, ...par.foreign, ...late.foreign]).toEqual([])
+  }, 120_000)
+})

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startServer, type SnurraServer } from '../../server/app.ts'
+import { buildClient, clientIsStale } from '../../server/client-build.ts'
+import { readConfig } from '../../server/config.ts'
+import { createLogger } from '../../server/log.ts'
+
+export const CHROMIUM = '/usr/bin/chromium'
+
+/** Flags for a root, sandbox-less, offline machine: no background calls to Google's hosts. */
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+]
+
+/** Builds dist/client when it is missing or older than its sources (`npm test` builds first). */
+export async function ensureClientBuilt(): Promise<void> {
+  const root = join(import.meta.dirname, '..', '..')
+  if (clientIsStale(root, join(root, 'dist', 'client'))) await buildClient(root)
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
+}
+
+export interface E2EServer {
+  url: string
+  /** Stops the server (gracefully) and starts it again on the same port and data directory. */
+  restart(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** The real server in-process, on a free port, with its own SQLite directory, serving dist/client. */
+export async function startE2EServer(env: Record<string, string> = {}): Promise<E2EServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'snurra-e2e-'))
+  const start = (port: string) =>
+    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }), { log: createLogger('warn', () => {}) })
+  let snurra: SnurraServer = await start('0')
+  const port = String(new URL(snurra.url).port)
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async restart() {
+      await snurra.close()
+      snurra = await start(port)
+    },
+    async stop() {
+      await snurra.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function createBoard(baseUrl: string, template = 'hallunda-norsborg', title = 'Workshop'): Promise<{ id: string; links: Record<'facilitator' | 'participant' | 'viewer', string> }> {
+  const res = await fetch(`${baseUrl}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ template, title }),
+  })
+  if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
+  return res.json()
+}
+
+/** Records every request a page makes whose origin is not `origin`. */
+export function watchForeignRequests(page: Page, origin: string): string[] {
+  const foreign: string[] = []
+  page.on('request', (req) => {
+    const url = req.url()
+    if (url.startsWith('data:') || url.startsWith('blob:')) return
+    if (new URL(url).origin !== origin) foreign.push(url)
+  })
+  return foreign
+}
