@@ -1,0 +1,90 @@
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { useCallback, useEffect, useState } from 'react'
+import { Tldraw, useValue, type Editor } from 'tldraw'
+import 'tldraw/tldraw.css'
+import { canEdit } from '../../core/roles.ts'
+import type { Session } from '../api.ts'
+import { tldrawLicenseKey } from '../config.ts'
+import { useI18n } from '../i18n/I18nProvider.tsx'
+import { snurraShapeUtils } from '../shapes/index.ts'
+import { SnurraSelectTool } from '../shapes/SnurraSelectTool.ts'
+import { BoardStore } from '../sync/board-store.ts'
+import type { BoardConnection } from '../sync/connection.ts'
+import { startPresence } from '../sync/presence.ts'
+import { BoardBanners } from './BoardBanners.tsx'
+import { BoardHeader } from './BoardHeader.tsx'
+import { colorFor, tabUserId, type Profile } from './identity.ts'
+import { PathsPanel } from './PathsPanel.tsx'
+import { PeoplePanel } from './PeoplePanel.tsx'
+import { guardTemplateLayer } from './template-guard.ts'
+import { createTldrawUser } from './tldraw-user.ts'
+import { zoomToBoard } from './zoom.ts'
+
+// Every font, icon and translation from our own origin: no request may leave it.
+const assetUrls = getAssetUrlsByImport()
+const tools = [SnurraSelectTool]
+
+/** The open board: tldraw bound to the synced document, with Snurra's header and side panel. */
+export function BoardEditor({ connection, session, profile }: { connection: BoardConnection; session: Session; profile: Profile }) {
+  const { lang, t } = useI18n()
+  const [setup] = useState(() => {
+    const id = tabUserId()
+    const me = { id, name: profile.name, color: colorFor(id), sector: profile.sector }
+    const user = createTldrawUser(me, lang)
+    const board = new BoardStore(connection, canEdit(session.role), user.store)
+    board.load()
+    return { me, user, board }
+  })
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const meta = useValue('meta', () => connection.meta.get(), [connection])
+  const readonly = useValue('readonly', () => setup.board.readonly.get(), [setup])
+
+  useEffect(() => () => setup.board.dispose(), [setup])
+  useEffect(() => {
+    editor?.user.updateUserPreferences({ locale: lang })
+  }, [editor, lang])
+
+  const onMount = useCallback(
+    (ed: Editor) => {
+      const unbind = setup.board.bind()
+      const stopGuard = guardTemplateLayer(ed)
+      const stopPresence = startPresence(ed, connection.provider.awareness, setup.me)
+      zoomToBoard(ed)
+      setEditor(ed)
+      return () => {
+        stopPresence()
+        stopGuard()
+        unbind()
+        setEditor(null)
+      }
+    },
+    [setup, connection],
+  )
+
+  const isFacilitator = session.role === 'facilitator'
+  const showPaths = isFacilitator && meta?.template.layout === 'circle'
+
+  return (
+    <div className="board-page">
+      <BoardHeader title={meta?.title || session.title} role={session.role} connection={connection} editor={readonly ? null : editor} />
+      <BoardBanners connection={connection} board={setup.board} role={session.role} />
+      <div className="board-body">
+        <main className="board-canvas" id="main" aria-label={meta?.title || session.title}>
+          <Tldraw
+            store={setup.board.store}
+            shapeUtils={snurraShapeUtils}
+            tools={tools}
+            assetUrls={assetUrls}
+            licenseKey={tldrawLicenseKey()}
+            user={setup.user.current}
+            onMount={onMount}
+          />
+        </main>
+        <aside className="board-panel" aria-label={t('board.panelLabel')}>
+          {showPaths && <PathsPanel doc={connection.doc} disabled={readonly} />}
+          <PeoplePanel awareness={connection.provider.awareness} sectors={meta?.template.sectors ?? []} />
+        </aside>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react'
+import { useValue } from 'tldraw'
+import { ApiError, fetchSession, type Session } from '../api.ts'
+import { useT } from '../i18n/I18nProvider.tsx'
+import { BoardConnection } from '../sync/connection.ts'
+import { BoardEditor } from './BoardEditor.tsx'
+import { JoinDialog } from './JoinDialog.tsx'
+import { Notice } from './Notice.tsx'
+import type { Profile } from './identity.ts'
+
+type SessionState = { state: 'loading' } | { state: 'ready'; session: Session } | { state: 'failed'; status: number; message: string }
+
+/** /b/<id>?token=…: checks the link, connects, asks who you are, then opens the board. */
+export function BoardPage({ boardId, token }: { boardId: string; token: string | null }) {
+  const t = useT()
+  const [session, setSession] = useState<SessionState>({ state: 'loading' })
+  const [attempt, setAttempt] = useState(0)
+
+  useEffect(() => {
+    if (!token) return
+    let live = true
+    setSession({ state: 'loading' })
+    fetchSession(boardId, token).then(
+      (s) => live && setSession({ state: 'ready', session: s }),
+      (err: unknown) => live && setSession({ state: 'failed', status: err instanceof ApiError ? err.status : 0, message: (err as Error).message }),
+    )
+    return () => {
+      live = false
+    }
+  }, [boardId, token, attempt])
+
+  if (!token) return <Notice message={t('board.missingToken')} />
+  if (session.state === 'loading') return <Notice message={t('board.loadingSession')} busy />
+  if (session.state === 'failed') {
+    if (session.status === 401) return <Notice message={t('board.badLink')} />
+    if (session.status === 404) return <Notice message={t('board.notFound')} />
+    return <Notice message={t('board.sessionFailed', { reason: session.message })} onRetry={() => setAttempt((n) => n + 1)} />
+  }
+  return <ConnectedBoard session={session.session} token={token} />
+}
+
+function ConnectedBoard({ session, token }: { session: Session; token: string }) {
+  const [connection, setConnection] = useState<BoardConnection | null>(null)
+  const [profile, setProfile] = useState<Profile | null>(null)
+
+  useEffect(() => {
+    const conn = new BoardConnection(session.boardId, token)
+    setConnection(conn)
+    return () => conn.destroy()
+  }, [session.boardId, token])
+
+  if (!connection) return null
+  if (!profile) return <JoinDialog connection={connection} session={session} onJoin={setProfile} />
+  return <SyncedBoard connection={connection} session={session} profile={profile} />
+}
+
+function SyncedBoard({ connection, session, profile }: { connection: BoardConnection; session: Session; profile: Profile }) {
+  const t = useT()
+  const synced = useValue('synced', () => connection.synced.get(), [connection])
+  const closed = useValue('closed', () => connection.closed.get(), [connection])
+  if (!synced) {
+    if (closed) return <Notice message={t(closed.kind === 'unauthorized' ? 'status.closedUnauthorized' : closed.kind === 'not-found' ? 'status.closedNotFound' : 'status.closedMalformed')} />
+    return <Notice message={t('board.syncing')} busy />
+  }
+  return <BoardEditor connection={connection} session={session} profile={profile} />
+}

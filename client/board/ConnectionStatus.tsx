@@ -1,0 +1,16 @@
+import { useValue } from 'tldraw'
+import { useT } from '../i18n/I18nProvider.tsx'
+import type { BoardConnection } from '../sync/connection.ts'
+
+export function ConnectionStatus({ connection }: { connection: BoardConnection }) {
+  const t = useT()
+  const state = useValue('connection state', () => connection.state.get(), [connection])
+  return (
+    <p className={`connection-status connection-status--${state}`} data-testid="connection-status" data-state={state} role="status" aria-live="polite">
+      <span className="connection-dot" aria-hidden="true" />
+      <span className="visually-hidden">{t('status.prefix')} </span>
+      <span>{t(`status.${state}`)}</span>
+      {state === 'offline' && <span className="visually-hidden"> {t('status.offlineHelp')}</span>}
+    </p>
+  )
+}

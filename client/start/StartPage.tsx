@@ -1,0 +1,104 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } from '../api.ts'
+import { useT } from '../i18n/I18nProvider.tsx'
+import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
+import { CreatedLinks } from './CreatedLinks.tsx'
+import { templateName } from './template-name.ts'
+
+type Templates = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; list: TemplateSummary[] }
+
+export function StartPage() {
+  const t = useT()
+  const [templates, setTemplates] = useState<Templates>({ state: 'loading' })
+  const [created, setCreated] = useState<CreatedBoard | null>(null)
+
+  useEffect(() => {
+    let live = true
+    fetchTemplates().then(
+      (list) => live && setTemplates({ state: 'ready', list }),
+      () => live && setTemplates({ state: 'failed' }),
+    )
+    return () => {
+      live = false
+    }
+  }, [])
+
+  return (
+    <div className="start-page">
+      <header className="start-header">
+        <p className="app-name">{t('app.name')}</p>
+        <LanguageSwitch />
+      </header>
+      <main className="start-main" id="main">
+        {created ? (
+          <CreatedLinks board={created} onAnother={() => setCreated(null)} />
+        ) : (
+          <CreateForm templates={templates} onCreated={setCreated} />
+        )}
+      </main>
+    </div>
+  )
+}
+
+function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(board: CreatedBoard): void }) {
+  const t = useT()
+  const ids = { template: useId(), title: useId(), hint: useId(), status: useId() }
+  const [template, setTemplate] = useState('')
+  const [title, setTitle] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const heading = useRef<HTMLHeadingElement>(null)
+
+  const list = templates.state === 'ready' ? templates.list : []
+  const chosen = template || list[0]?.id || ''
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    if (!chosen || busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      onCreated(await createBoard(chosen, title.trim() || templateName(t, list.find((x) => x.id === chosen) ?? { id: chosen, title: chosen })))
+    } catch (err) {
+      setError(t('start.createFailed', { reason: (err as Error).message }))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section aria-labelledby={`${ids.status}-h`} className="card-panel">
+      <h1 id={`${ids.status}-h`} ref={heading}>
+        {t('start.heading')}
+      </h1>
+      <p>{t('start.intro')}</p>
+      <form data-testid="create-form" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={ids.template}>{t('start.template')}</label>
+          <select id={ids.template} name="template" value={chosen} onChange={(e) => setTemplate(e.target.value)} disabled={templates.state !== 'ready'}>
+            {list.map((item) => (
+              <option key={item.id} value={item.id}>
+                {templateName(t, item)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.title}>{t('start.title')}</label>
+          <input id={ids.title} name="title" type="text" maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} aria-describedby={ids.hint} autoComplete="off" />
+          <p id={ids.hint} className="hint">
+            {t('start.titleHint')}
+          </p>
+        </div>
+        <button type="submit" className="button primary" disabled={!chosen || busy}>
+          {t('start.submit')}
+        </button>
+      </form>
+      <div role="status" aria-live="polite" className="status-line" id={ids.status}>
+        {templates.state === 'loading' ? t('start.templatesLoading') : busy ? t('start.creating') : ''}
+      </div>
+      <div role="alert" className="error-line">
+        {templates.state === 'failed' ? t('start.templatesFailed') : error}
+      </div>
+    </section>
+  )
+}

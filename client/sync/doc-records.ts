@@ -1,0 +1,39 @@
+import type { SerializedSchema } from '@tldraw/store'
+import type { TLRecord, TLStore } from 'tldraw'
+import { readRecord, type RecordEntries } from '../../core/record-store.ts'
+
+/**
+ * Turns a record read from the board document into one this store accepts: only
+ * document-scope types, migrated from the board's stored schema when that is older, and
+ * validated. Returns null (and warns) instead of throwing, so one bad record can never stop
+ * the rest of the board from syncing.
+ */
+export function toStoreRecord(store: TLStore, raw: Record<string, unknown>, migrateFrom: SerializedSchema | null): TLRecord | null {
+  const typeName = raw.typeName
+  if (typeof typeName !== 'string' || !store.scopedTypes.document.has(typeName as TLRecord['typeName'])) {
+    console.warn('[snurra] skipping record of unknown or non-document type', raw.id, typeName)
+    return null
+  }
+  let record = raw as unknown as TLRecord
+  if (migrateFrom) {
+    const migrated = store.schema.migratePersistedRecord(record, migrateFrom)
+    if (migrated.type === 'error') {
+      console.warn('[snurra] skipping record that could not be migrated', raw.id, migrated.reason)
+      return null
+    }
+    record = migrated.value
+  }
+  try {
+    return store.schema.validateRecord(store, record, 'initialize', null)
+  } catch (error) {
+    console.warn('[snurra] skipping invalid record', raw.id, (error as Error).message)
+    return null
+  }
+}
+
+/** Reads one entry of the records map, or null when it is not a well-formed record. */
+export function readDocRecord(id: string, entries: RecordEntries | undefined): Record<string, unknown> | null {
+  if (!entries || typeof entries.toArray !== 'function') return null
+  const record = readRecord(entries)
+  return record.id === id && typeof record.typeName === 'string' ? record : null
+}
