@@ -44,7 +44,7 @@ export async function fetchTemplates(): Promise<TemplateSummary[]> {
   return list.filter((t): t is TemplateSummary => typeof t?.id === 'string' && typeof t?.title === 'string')
 }
 
-export function createBoard(template: string, title: string): Promise<CreatedBoard> {
+export function createBoard(template: string, title?: string): Promise<CreatedBoard> {
   return request<CreatedBoard>('/api/boards', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

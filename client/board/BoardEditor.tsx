@@ -1,4 +1,3 @@
-import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useState } from 'react'
 import { Tldraw, useValue, type Editor } from 'tldraw'
 import 'tldraw/tldraw.css'
@@ -10,7 +9,9 @@ import { snurraShapeUtils } from '../shapes/index.ts'
 import { SnurraSelectTool } from '../shapes/SnurraSelectTool.ts'
 import { BoardStore } from '../sync/board-store.ts'
 import type { BoardConnection } from '../sync/connection.ts'
+import { readPeer } from '../sync/awareness-state.ts'
 import { startPresence } from '../sync/presence.ts'
+import { assetUrls } from './asset-urls.ts'
 import { BoardBanners } from './BoardBanners.tsx'
 import { BoardHeader } from './BoardHeader.tsx'
 import { colorFor, tabUserId, type Profile } from './identity.ts'
@@ -18,10 +19,8 @@ import { PathsPanel } from './PathsPanel.tsx'
 import { PeoplePanel } from './PeoplePanel.tsx'
 import { guardTemplateLayer } from './template-guard.ts'
 import { createTldrawUser } from './tldraw-user.ts'
-import { zoomToBoard } from './zoom.ts'
+import { fitTemplateWhileUntouched } from './zoom.ts'
 
-// Every font, icon and translation from our own origin: no request may leave it.
-const assetUrls = getAssetUrlsByImport()
 const tools = [SnurraSelectTool]
 
 /** The open board: tldraw bound to the synced document, with Snurra's header and side panel. */
@@ -29,7 +28,8 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
   const { lang, t } = useI18n()
   const [setup] = useState(() => {
     const id = tabUserId()
-    const me = { id, name: profile.name, color: colorFor(id), sector: profile.sector }
+    const taken = new Set([...connection.provider.awareness.getStates().values()].map((s) => readPeer(s)?.user.color ?? ''))
+    const me = { id, name: profile.name, color: colorFor(id, taken), sector: profile.sector }
     const user = createTldrawUser(me, lang)
     const board = new BoardStore(connection, canEdit(session.role), user.store)
     board.load()
@@ -49,9 +49,10 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
       const unbind = setup.board.bind()
       const stopGuard = guardTemplateLayer(ed)
       const stopPresence = startPresence(ed, connection.provider.awareness, setup.me)
-      zoomToBoard(ed)
+      const stopFit = fitTemplateWhileUntouched(ed)
       setEditor(ed)
       return () => {
+        stopFit()
         stopPresence()
         stopGuard()
         unbind()

@@ -45,8 +45,13 @@ export function tabUserId(): string {
   }
 }
 
-export function colorFor(id: string): string {
+/** A colour from the palette, starting from one derived from the id and skipping ones in use. */
+export function colorFor(id: string, taken: ReadonlySet<string> = new Set()): string {
   let hash = 0
   for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0
+  for (let i = 0; i < PALETTE.length; i++) {
+    const color = PALETTE[(hash + i) % PALETTE.length]
+    if (!taken.has(color)) return color
+  }
   return PALETTE[hash % PALETTE.length]
 }

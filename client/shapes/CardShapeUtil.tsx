@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react'
 import { BaseBoxShapeUtil, HTMLContainer, useEditor, useIsEditing, type TLResizeInfo } from 'tldraw'
 import { CARD_SIZE, CARD_TYPE, cardShapeProps, type CardShapeProps } from '../../core/shapes.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
@@ -45,6 +46,21 @@ function CardView({ shape }: { shape: CardShape }) {
   const isEditing = useIsEditing(shape.id)
   const { w, h, title, description } = shape.props
 
+  const titleInput = useRef<HTMLInputElement>(null)
+
+  // A double-click's second mousedown moves focus to the canvas after the fields mount, so
+  // focus the title again on the next frame unless the user is already in one of the fields.
+  useEffect(() => {
+    if (!isEditing) return
+    const focus = () => {
+      const input = titleInput.current
+      if (input && !input.parentElement?.contains(document.activeElement)) input.focus()
+    }
+    focus()
+    const frame = requestAnimationFrame(focus)
+    return () => cancelAnimationFrame(frame)
+  }, [isEditing])
+
   const update = (props: Partial<CardShapeProps>) => editor.updateShape({ id: shape.id, type: CARD_TYPE, props })
   // While editing, the fields own the pointer: the canvas must not start a drag or deselect.
   const keepPointer = (e: React.PointerEvent) => e.stopPropagation()
@@ -59,7 +75,7 @@ function CardView({ shape }: { shape: CardShape }) {
             placeholder={t('card.untitled')}
             value={title}
             maxLength={200}
-            autoFocus
+            ref={titleInput}
             onChange={(e) => update({ title: e.target.value })}
             onPointerDown={keepPointer}
             data-testid="card-title-input"

@@ -1,8 +1,8 @@
-import { Polygon2d, ShapeUtil, SVGContainer, Vec, type Geometry2d } from 'tldraw'
+import { HTMLContainer, Polygon2d, ShapeUtil, Vec, type Geometry2d } from 'tldraw'
 import { SEGMENT_TYPE, segmentShapeProps, type SegmentKind } from '../../core/shapes.ts'
 import type { SegmentShape } from './types.ts'
 import { labelBox, wedgePath, wedgePolygon } from './wedge.ts'
-import { textColorOn, wrapText } from './wrap-text.ts'
+import { fitFontSize, textColorOn, wrapText } from './wrap-text.ts'
 
 // Sizes in page units; at 100% zoom these are CSS pixels, so labels stay readable.
 const LABEL_STYLE: Record<SegmentKind, { fontSize: number; weight: number; maxLines: number }> = {
@@ -52,12 +52,10 @@ export class SegmentShapeUtil extends ShapeUtil<SegmentShape> {
     return shape.props.label
   }
 
+  // On screen the label is HTML, so the browser wraps it and it reads as one piece of text;
+  // exports get the SVG version with estimated line breaks.
   component(shape: SegmentShape) {
-    return (
-      <SVGContainer aria-hidden="true">
-        <SegmentGraphic shape={shape} />
-      </SVGContainer>
-    )
+    return <SegmentView shape={shape} />
   }
 
   override toSvg(shape: SegmentShape) {
@@ -69,12 +67,40 @@ export class SegmentShapeUtil extends ShapeUtil<SegmentShape> {
   }
 }
 
+function SegmentView({ shape }: { shape: SegmentShape }) {
+  const { props } = shape
+  const style = LABEL_STYLE[props.kind]
+  const box = labelBox(props)
+  return (
+    <HTMLContainer className="snurra-segment" data-kind={props.kind}>
+      <svg className="snurra-segment__wedge" width={props.w} height={props.h} aria-hidden="true">
+        <path d={wedgePath(props)} fill={props.color} fillRule="evenodd" stroke={props.kind === 'center' ? '#4a4f57' : '#ffffff'} strokeWidth={props.kind === 'center' ? 3 : 4} />
+      </svg>
+      <div
+        className="snurra-segment__label"
+        style={{
+          left: box.center.x - box.width / 2,
+          top: box.center.y - box.height / 2,
+          width: box.width,
+          height: box.height,
+          color: textColorOn(props.color),
+          fontSize: fitFontSize(props.label, style.fontSize, box.width),
+          fontWeight: style.weight,
+        }}
+      >
+        <span>{props.label}</span>
+      </div>
+    </HTMLContainer>
+  )
+}
+
 function SegmentGraphic({ shape }: { shape: SegmentShape }) {
   const { props } = shape
   const style = LABEL_STYLE[props.kind]
   const box = labelBox(props)
-  const lines = wrapText(props.label, style.fontSize, box.width, Math.min(style.maxLines, Math.max(1, Math.floor(box.height / (style.fontSize * 1.2)))))
-  const lineHeight = style.fontSize * 1.2
+  const fontSize = fitFontSize(props.label, style.fontSize, box.width)
+  const lines = wrapText(props.label, fontSize, box.width, Math.min(style.maxLines, Math.max(1, Math.floor(box.height / (fontSize * 1.2)))))
+  const lineHeight = fontSize * 1.2
   const top = box.center.y - ((lines.length - 1) * lineHeight) / 2
   return (
     <g>
@@ -85,7 +111,7 @@ function SegmentGraphic({ shape }: { shape: SegmentShape }) {
         dominantBaseline="central"
         fill={textColorOn(props.color)}
         fontFamily="system-ui, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-        fontSize={style.fontSize}
+        fontSize={fontSize}
         fontWeight={style.weight}
       >
         {lines.map((line, i) => (

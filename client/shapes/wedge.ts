@@ -66,7 +66,7 @@ export function wedgePolygon(spec: WedgeSpec): Point[] {
 export function labelBox(spec: WedgeSpec): { center: Point; width: number; height: number } {
   const depth = spec.outerRadius - spec.innerRadius
   if (spec.innerRadius <= 0 && isFull(spec)) {
-    return { center: { x: spec.outerRadius, y: spec.outerRadius }, width: spec.outerRadius * 1.5, height: spec.outerRadius * 1.4 }
+    return { center: { x: spec.outerRadius, y: spec.outerRadius }, width: spec.outerRadius * 1.6, height: spec.outerRadius * 1.4 }
   }
   const sweep = sweepOf(spec)
   const mid = spec.innerRadius + depth / 2

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
@@ -42,12 +42,11 @@ export function StartPage() {
 
 function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(board: CreatedBoard): void }) {
   const t = useT()
-  const ids = { template: useId(), title: useId(), hint: useId(), status: useId() }
+  const ids = { heading: useId(), template: useId(), title: useId(), hint: useId() }
   const [template, setTemplate] = useState('')
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const heading = useRef<HTMLHeadingElement>(null)
 
   const list = templates.state === 'ready' ? templates.list : []
   const chosen = template || list[0]?.id || ''
@@ -58,7 +57,8 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
     setBusy(true)
     setError(null)
     try {
-      onCreated(await createBoard(chosen, title.trim() || templateName(t, list.find((x) => x.id === chosen) ?? { id: chosen, title: chosen })))
+      // An empty title lets the server name the board after its template.
+      onCreated(await createBoard(chosen, title.trim() || undefined))
     } catch (err) {
       setError(t('start.createFailed', { reason: (err as Error).message }))
       setBusy(false)
@@ -66,10 +66,8 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
   }
 
   return (
-    <section aria-labelledby={`${ids.status}-h`} className="card-panel">
-      <h1 id={`${ids.status}-h`} ref={heading}>
-        {t('start.heading')}
-      </h1>
+    <section aria-labelledby={ids.heading} className="card-panel">
+      <h1 id={ids.heading}>{t('start.heading')}</h1>
       <p>{t('start.intro')}</p>
       <form data-testid="create-form" onSubmit={submit} noValidate>
         <div className="field">
@@ -93,7 +91,7 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
           {t('start.submit')}
         </button>
       </form>
-      <div role="status" aria-live="polite" className="status-line" id={ids.status}>
+      <div role="status" aria-live="polite" className="status-line">
         {templates.state === 'loading' ? t('start.templatesLoading') : busy ? t('start.creating') : ''}
       </div>
       <div role="alert" className="error-line">

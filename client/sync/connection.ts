@@ -94,8 +94,16 @@ export class BoardConnection {
     meta.observe(onMeta)
     onMeta()
 
-    const online = () => this.browserOnline.set(true)
-    const offline = () => this.browserOnline.set(false)
+    // When the browser says the network is gone, drop the socket ourselves rather than wait
+    // for a timeout; edits keep going into the document and IndexedDB and are sent on return.
+    const online = () => {
+      this.browserOnline.set(true)
+      if (!this.closed.get()) provider.connect()
+    }
+    const offline = () => {
+      this.browserOnline.set(false)
+      provider.disconnect()
+    }
     window.addEventListener('online', online)
     window.addEventListener('offline', offline)
 
