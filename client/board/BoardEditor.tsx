@@ -5,6 +5,7 @@ import { canEdit } from '../../core/roles.ts'
 import type { Session } from '../api.ts'
 import { tldrawLicenseKey } from '../config.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
+import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 import { snurraShapeUtils } from '../shapes/index.ts'
 import { SnurraSelectTool } from '../shapes/SnurraSelectTool.ts'
 import { BoardStore } from '../sync/board-store.ts'
@@ -38,6 +39,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
   const [editor, setEditor] = useState<Editor | null>(null)
   const meta = useValue('meta', () => connection.meta.get(), [connection])
   const readonly = useValue('readonly', () => setup.board.readonly.get(), [setup])
+  useDocumentTitle(meta?.title || session.title)
 
   useEffect(() => () => setup.board.dispose(), [setup])
   useEffect(() => {

@@ -3,6 +3,7 @@ import { useValue } from 'tldraw'
 import type { Session } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
+import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 import type { BoardConnection } from '../sync/connection.ts'
 import { loadProfile, saveProfile, type Profile } from './identity.ts'
 
@@ -16,6 +17,7 @@ export function JoinDialog({ connection, session, onJoin }: { connection: BoardC
   const [error, setError] = useState(false)
   const meta = useValue('meta', () => connection.meta.get(), [connection])
   const sectors = meta?.template.sectors ?? null
+  useDocumentTitle(meta?.title || session.title)
   const chosenSector = sectors && !sectors.some((s) => s.id === sector) ? '' : sector
 
   function submit(e: FormEvent) {

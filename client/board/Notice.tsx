@@ -1,9 +1,11 @@
 import { useT } from '../i18n/I18nProvider.tsx'
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
+import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 
 /** A full-page message: loading, or an error the user can act on. */
 export function Notice({ message, busy = false, onRetry }: { message: string; busy?: boolean; onRetry?: () => void }) {
   const t = useT()
+  useDocumentTitle(null)
   return (
     <div className="notice-page">
       <header className="start-header">

@@ -18,7 +18,7 @@ export function fitTemplateWhileUntouched(editor: Editor): () => void {
   const fit = () => {
     if (fitted && !sameCamera(fitted, editor.getCamera())) return
     const radius = Math.max(0, ...segments.get().map((s) => (s as SegmentShape).props.outerRadius))
-    if (radius > 0) editor.zoomToBounds(new Box(-radius, -radius, radius * 2, radius * 2), { inset: 40, animation: { duration: 0 } })
+    if (radius > 0) editor.zoomToBounds(new Box(-radius, -radius, radius * 2, radius * 2), { inset: 64, animation: { duration: 0 } })
     else if (!fitted && editor.getCurrentPageShapeIds().size) editor.zoomToFit({ animation: { duration: 0 } })
     fitted = editor.getCamera()
   }

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react'
 import { createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
+import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 import { CreatedLinks } from './CreatedLinks.tsx'
 import { templateName } from './template-name.ts'
 
@@ -11,6 +12,7 @@ export function StartPage() {
   const t = useT()
   const [templates, setTemplates] = useState<Templates>({ state: 'loading' })
   const [created, setCreated] = useState<CreatedBoard | null>(null)
+  useDocumentTitle(created ? t('start.linksHeading') : t('start.heading'))
 
   useEffect(() => {
     let live = true
@@ -49,7 +51,8 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
   const [error, setError] = useState<string | null>(null)
 
   const list = templates.state === 'ready' ? templates.list : []
-  const chosen = template || list[0]?.id || ''
+  // Default to the first template with a layout (the activity circle) rather than a blank board.
+  const chosen = template || (list.find((x) => x.layout !== 'none') ?? list[0])?.id || ''
 
   async function submit(e: FormEvent) {
     e.preventDefault()
