@@ -4,7 +4,7 @@ import { metaOf, readMeta } from '../../core/board-meta.ts'
 import { storeBindingUtils, storeShapeUtils } from '../shapes/index.ts'
 import type { BoardConnection } from './connection.ts'
 import { compareSchema, type SchemaCompat } from './schema-compat.ts'
-import { bindStoreToDoc, loadDocIntoStore } from './store-binding.ts'
+import { loadDocIntoStore, receiveDocChanges, sendStoreChanges } from './store-binding.ts'
 
 /**
  * The tldraw store of one open board, filled from the synced Yjs document and kept bound to
@@ -53,15 +53,18 @@ export class BoardStore {
     loadDocIntoStore(this.store, doc, { migrateFrom: this.migrateFrom(), upgrade: compat === 'older' && this.canWrite(), origin: this.origin })
     if (compat === 'older' && this.canWrite()) this.schemaCompat.set('same')
 
+    // From the moment of loading, so nothing that arrives before the editor mounts is missed.
+    this.disposers.push(receiveDocChanges(this.store, doc, { origin: this.origin, migrateFrom: this.migrateFrom }))
+
     const meta = metaOf(doc)
     const onMeta = () => this.schemaCompat.set(compareSchema(this.storedSchema(), this.ours))
     meta.observe(onMeta)
     this.disposers.push(() => meta.unobserve(onMeta))
   }
 
-  /** Starts two-way sync. Call when the editor mounts, so its own setup is never written back. */
+  /** Starts sending the user's edits. Call when the editor mounts, so its own setup is never written back. */
   bind(): () => void {
-    return bindStoreToDoc(this.store, this.connection.doc, { origin: this.origin, canWrite: this.canWrite, migrateFrom: this.migrateFrom })
+    return sendStoreChanges(this.store, this.connection.doc, { origin: this.origin, canWrite: this.canWrite })
   }
 
   dispose(): void {

@@ -30,14 +30,12 @@ export function loadDocIntoStore(store: TLStore, doc: Y.Doc, opts: { migrateFrom
 }
 
 /**
- * Keeps store and document in step from now on: the user's document-scope changes go to the
- * document as one transaction tagged with `origin`; every other transaction (the server,
- * IndexedDB, core's setup code) comes back into the store for the records it touched only.
+ * The user's document-scope changes go to the document as one transaction per store flush,
+ * tagged with `origin`, writing only changed keys.
  */
-export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: { origin: object; canWrite(): boolean; migrateFrom(): SerializedSchema | null }): () => void {
+export function sendStoreChanges(store: TLStore, doc: Y.Doc, opts: { origin: object; canWrite(): boolean }): () => void {
   const map = recordsOf(doc)
-
-  const stopListening = store.listen(
+  return store.listen(
     ({ changes }) => {
       if (!opts.canWrite()) return
       doc.transact(() => {
@@ -48,7 +46,14 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: { origin: objec
     },
     { source: 'user', scope: 'document' },
   )
+}
 
+/**
+ * Every transaction that is not ours (the server, IndexedDB, core's setup code) comes into the
+ * store as a remote change, for the records it touched only.
+ */
+export function receiveDocChanges(store: TLStore, doc: Y.Doc, opts: { origin: object; migrateFrom(): SerializedSchema | null }): () => void {
+  const map = recordsOf(doc)
   const onDocChange = (events: Array<Y.YEvent<any>>, txn: Y.Transaction) => {
     if (txn.origin === opts.origin) return
     const ids = new Set<string>()
@@ -59,11 +64,7 @@ export function bindStoreToDoc(store: TLStore, doc: Y.Doc, opts: { origin: objec
     applyFromDoc(store, map, ids, opts.migrateFrom())
   }
   map.observeDeep(onDocChange)
-
-  return () => {
-    stopListening()
-    map.unobserveDeep(onDocChange)
-  }
+  return () => map.unobserveDeep(onDocChange)
 }
 
 function applyFromDoc(store: TLStore, map: Y.Map<any>, ids: Set<string>, migrateFrom: SerializedSchema | null): void {
