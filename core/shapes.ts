@@ -1,5 +1,6 @@
 import { createTLSchema, defaultBindingSchemas, defaultShapeSchemas, type TLSchema } from '@tldraw/tlschema'
 import { T } from '@tldraw/validate'
+import { activityProps, type Activity } from './activity.ts'
 
 /**
  * Snurra's custom tldraw shapes, defined once: the client's ShapeUtils and the server's schema
@@ -8,18 +9,16 @@ import { T } from '@tldraw/validate'
 export const CARD_TYPE = 'snurra-card'
 export const SEGMENT_TYPE = 'snurra-segment'
 
+/** An activity card: its box plus the activity's fields (core/activity.ts). */
 export const cardShapeProps = {
   w: T.nonZeroNumber,
   h: T.nonZeroNumber,
-  title: T.string,
-  description: T.string,
+  ...activityProps,
 }
 
-export interface CardShapeProps {
+export interface CardShapeProps extends Activity {
   w: number
   h: number
-  title: string
-  description: string
 }
 
 export const CARD_SIZE = { w: 240, h: 150 } as const

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { BaseBoxShapeUtil, HTMLContainer, useEditor, useIsEditing, type TLResizeInfo } from 'tldraw'
+import { defaultActivity } from '../../core/activity.ts'
 import { CARD_SIZE, CARD_TYPE, cardShapeProps, type CardShapeProps } from '../../core/shapes.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { CardShape } from './types.ts'
@@ -12,7 +13,7 @@ export class CardShapeUtil extends BaseBoxShapeUtil<CardShape> {
   static override props = cardShapeProps
 
   getDefaultProps(): CardShape['props'] {
-    return { w: CARD_SIZE.w, h: CARD_SIZE.h, title: '', description: '' }
+    return { w: CARD_SIZE.w, h: CARD_SIZE.h, ...defaultActivity() }
   }
 
   override canEdit() {

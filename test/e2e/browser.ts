@@ -23,6 +23,7 @@ const ARGS = [
 
 /** Builds dist/client when it is missing or older than its sources (`npm test` builds first). */
 export async function ensureClientBuilt(): Promise<void> {
+  if (process.env.CLIENT_DIR) return // a build elsewhere was asked for
   const root = join(import.meta.dirname, '..', '..')
   if (clientIsStale(root, join(root, 'dist', 'client'))) await buildClient(root)
 }
@@ -42,7 +43,7 @@ export interface E2EServer {
 export async function startE2EServer(env: Record<string, string> = {}): Promise<E2EServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'snurra-e2e-'))
   const start = (port: string) =>
-    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }), { log: createLogger('warn', () => {}) })
+    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: process.env.CLIENT_DIR, ...env }), { log: createLogger('warn', () => {}) })
   let snurra: SnurraServer = await start('0')
   const port = String(new URL(snurra.url).port)
   return {
