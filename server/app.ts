@@ -5,6 +5,7 @@ import { CLOSE } from './close-codes.ts'
 import type { Config } from './config.ts'
 import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './log.ts'
+import { Boards } from './boards.ts'
 import { Rooms } from './rooms.ts'
 import { loadSecret } from './secret.ts'
 import { openSqliteStorage } from './storage/sqlite.ts'
@@ -33,9 +34,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const templates = loadTemplates(options.templatesDir ?? join(import.meta.dirname, '..', 'templates'))
   const secret = loadSecret(config.dataDir, config.secret)
   const storage = options.storage ?? openSqliteStorage(config.dataDir)
-  const rooms = new Rooms({ storage, log, compactEvery: config.compactEvery, idleUnloadMs: config.idleUnloadMs })
+  const rooms = new Rooms({ log, idleUnloadMs: config.idleUnloadMs })
+  const boards = new Boards({ rooms, storage, log, compactEvery: config.compactEvery })
   const ws = createWebSocketHandler({
     rooms,
+    boards,
     storage,
     secret,
     log,

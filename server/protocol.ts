@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
+import { MESSAGE_SNURRA, readSnurraPayload } from '../core/messages.ts'
 
 /**
  * The y-websocket wire format, decoded strictly: every frame is exactly one message, and
@@ -22,6 +23,7 @@ export type ClientMessage =
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'query-awareness' }
   | { type: 'auth' }
+  | { type: 'snurra'; payload: Record<string, unknown> }
 
 export class ProtocolError extends Error {
   override name = 'ProtocolError'
@@ -65,6 +67,8 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
       decoding.readVarUint(decoder)
       if (decoding.hasContent(decoder)) decoding.readVarString(decoder)
       return { type: 'auth' }
+    case MESSAGE_SNURRA:
+      return { type: 'snurra', payload: readSnurraPayload(decoder) }
     default:
       throw new ProtocolError(`unknown message type ${type}`)
   }

@@ -1,29 +1,50 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { canEdit, type Role } from '../core/roles.ts'
+import { encodeSnurraMessage, type ServerSnurraMessage } from '../core/messages.ts'
+import type { Role } from '../core/roles.ts'
 import { CLOSE } from './close-codes.ts'
 import type { Logger } from './log.ts'
 import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage } from './protocol.ts'
-import type { Storage } from './storage/storage.ts'
+import type { StoredBoard } from './storage/storage.ts'
 
 /** One connected client as the room sees it. */
 export interface Connection {
   readonly id: number
   readonly role: Role
+  /** Board-scoped id derived from the device's key, or null for a client that sent none. */
+  readonly personId: string | null
   send(data: Uint8Array): void
   close(code: number, reason: string): void
 }
 
+/** Where a room's document is kept: the board's log, or a person's private draft. */
+export interface RoomStore {
+  load(): Promise<StoredBoard>
+  /** Durably appends one update; resolves once stored. Returns its sequence number. */
+  append(update: Uint8Array): Promise<number>
+  compact(snapshot: Uint8Array, uptoSeq: number): Promise<void>
+}
+
+/** Judges a client's update before it is stored; `null` lets it through. */
+export type WriteGuard = (conn: Connection, update: Uint8Array) => Extract<ServerSnurraMessage, { t: 'rejected' }>['reason'] | null
+
 export interface RoomOptions {
-  storage: Storage
+  store: RoomStore
   log: Logger
   compactEvery: number
   /** Called when the last connection leaves. */
   onEmpty(room: Room): void
+  guard?: WriteGuard
+  /** Snurra's own messages (intents); runs in the room's queue. */
+  onSnurraMessage?(conn: Connection, payload: Record<string, unknown>): void | Promise<void>
+  /** After a connection's first sync step, in the room's queue. */
+  onJoined?(conn: Connection): void | Promise<void>
 }
 
+export const SERVER_ORIGIN = 'snurra-server'
+
 /**
- * A loaded board: its Yjs document, awareness and connections.
+ * A loaded document: its Yjs doc, awareness and connections.
  *
  * Everything that reads or writes the document runs through one queue per room, starting
  * with the load from storage. So no client is answered before the stored state is in, and
@@ -40,13 +61,18 @@ export class Room {
   private uncompacted = 0
   private closed = false
   private loaded = false
+  /** Set when a server write could not be stored: memory is ahead of disk, so never compact it. */
+  private broken = false
 
   constructor(
-    readonly boardId: string,
+    readonly name: string,
     private readonly opts: RoomOptions,
   ) {
     this.awareness.setLocalState(null) // the server is no participant
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.broadcast(encodeUpdate(update), origin))
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // Server writes are broadcast by `serverWrite`, after they are stored.
+      if (origin !== SERVER_ORIGIN) this.broadcast(encodeUpdate(update), origin)
+    })
     this.awareness.on('update', this.onAwarenessUpdate)
     this.loading = this.load()
     this.queue = this.loading.catch(() => {})
@@ -56,6 +82,10 @@ export class Room {
     return this.conns.size
   }
 
+  connections(): IterableIterator<Connection> {
+    return this.conns.keys()
+  }
+
   /** Resolves once the stored state is loaded; rejects if it could not be. */
   ready(): Promise<void> {
     return this.loading
@@ -63,11 +93,12 @@ export class Room {
 
   join(conn: Connection): void {
     this.conns.set(conn, new Set())
-    this.enqueue(() => {
+    this.enqueue(async () => {
       if (!this.conns.has(conn)) return
       conn.send(encodeSyncStep1(this.doc))
       const states = [...this.awareness.getStates().keys()]
       if (states.length) conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)))
+      await this.opts.onJoined?.(conn)
     })
   }
 
@@ -95,7 +126,7 @@ export class Room {
         return
       }
       case 'update':
-        if (!canEdit(conn.role)) return // a viewer's edits are dropped, never stored or forwarded
+        if (conn.role === 'viewer') return // a viewer's edits are dropped, never stored or forwarded
         this.enqueue(() => this.store(conn, message.update))
         return
       case 'awareness':
@@ -110,7 +141,51 @@ export class Room {
         return
       case 'auth':
         return
+      case 'snurra': {
+        const handler = this.opts.onSnurraMessage
+        if (handler) this.enqueue(() => handler(conn, message.payload))
+        return
+      }
     }
+  }
+
+  /**
+   * A change made by the server itself (facilitation state, a reveal): applied, stored, then
+   * broadcast. Call only from a task in this room's queue (`run`), so no client reads the
+   * document between the change and its storage.
+   */
+  async serverWrite(change: () => void): Promise<boolean> {
+    const updates: Uint8Array[] = []
+    const capture = (update: Uint8Array, origin: unknown) => origin === SERVER_ORIGIN && updates.push(update)
+    this.doc.on('update', capture)
+    try {
+      this.doc.transact(change, SERVER_ORIGIN)
+    } finally {
+      this.doc.off('update', capture)
+    }
+    if (updates.length === 0) return true
+    const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
+    try {
+      this.lastSeq = await this.opts.store.append(update)
+    } catch (err) {
+      this.broken = true
+      this.opts.log.error('storing a server change failed; closing the room', { room: this.name, error: (err as Error).message })
+      this.closeAll(CLOSE.serverError, 'storage unavailable')
+      return false
+    }
+    this.broadcast(encodeUpdate(update), null)
+    this.uncompacted++
+    return true
+  }
+
+  /** Runs a task in the room's queue (after everything received before it). */
+  run(task: () => void | Promise<void>): Promise<void> {
+    this.enqueue(task)
+    return this.queue
+  }
+
+  sendSnurra(conn: Connection, message: ServerSnurraMessage): void {
+    conn.send(encodeSnurraMessage(message))
   }
 
   /** Stores everything not yet in the snapshot, then frees the document. */
@@ -118,7 +193,7 @@ export class Room {
     if (this.closed) return
     this.closed = true
     await this.queue.catch(() => {})
-    if (this.uncompacted > 0) await this.compact()
+    if (this.uncompacted > 0 && !this.broken) await this.compact()
     this.awareness.destroy()
     this.doc.destroy()
   }
@@ -129,7 +204,7 @@ export class Room {
   }
 
   private async load(): Promise<void> {
-    const stored = await this.opts.storage.loadBoard(this.boardId)
+    const stored = await this.opts.store.load()
     this.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
       for (const update of stored.updates) Y.applyUpdate(this.doc, update)
@@ -141,12 +216,18 @@ export class Room {
   }
 
   private async store(conn: Connection, update: Uint8Array): Promise<void> {
+    const refused = this.opts.guard?.(conn, update)
+    if (refused) {
+      this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason: refused })
+      this.sendSnurra(conn, { t: 'rejected', reason: refused })
+      return
+    }
     try {
-      this.lastSeq = await this.opts.storage.appendUpdate(this.boardId, update)
+      this.lastSeq = await this.opts.store.append(update)
     } catch (err) {
       // Not stored, so not applied and not acknowledged: the client keeps its edit and resends
       // it when it reconnects and syncs.
-      this.opts.log.error('storage append failed', { board: this.boardId, error: (err as Error).message })
+      this.opts.log.error('storage append failed', { room: this.name, error: (err as Error).message })
       conn.close(CLOSE.serverError, 'storage unavailable')
       return
     }
@@ -161,20 +242,20 @@ export class Room {
   private async compact(): Promise<void> {
     const started = performance.now()
     try {
-      await this.opts.storage.compact(this.boardId, Y.encodeStateAsUpdate(this.doc), this.lastSeq)
+      await this.opts.store.compact(Y.encodeStateAsUpdate(this.doc), this.lastSeq)
       this.uncompacted = 0
-      this.opts.log.debug('compacted', { board: this.boardId, seq: this.lastSeq, ms: Math.round(performance.now() - started) })
+      this.opts.log.debug('compacted', { room: this.name, seq: this.lastSeq, ms: Math.round(performance.now() - started) })
     } catch (err) {
       // The log is still complete; compaction is retried after the next batch of updates.
-      this.opts.log.error('compaction failed', { board: this.boardId, error: (err as Error).message })
+      this.opts.log.error('compaction failed', { room: this.name, error: (err as Error).message })
     }
   }
 
   private enqueue(task: () => void | Promise<void>): void {
     // After a failed load nothing may run: answering a client from an empty document would
     // tell it the board is empty.
-    this.queue = this.queue.then(() => (this.loaded ? task() : undefined)).catch((err) => {
-      this.opts.log.error('room task failed', { board: this.boardId, error: (err as Error).message })
+    this.queue = this.queue.then(() => (this.loaded && !this.broken ? task() : undefined)).catch((err) => {
+      this.opts.log.error('room task failed', { room: this.name, error: (err as Error).message })
     })
   }
 
@@ -197,7 +278,7 @@ export class Room {
 
   private reject(conn: Connection, err: unknown): void {
     const reason = err instanceof ProtocolError ? err.message : `invalid message: ${(err as Error).message}`
-    this.opts.log.warn('closing connection on bad input', { board: this.boardId, conn: conn.id, reason })
+    this.opts.log.warn('closing connection on bad input', { room: this.name, conn: conn.id, reason })
     conn.close(CLOSE.malformed, 'malformed message')
   }
 }

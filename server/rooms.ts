@@ -1,41 +1,38 @@
 import type { Logger } from './log.ts'
-import { Room } from './room.ts'
-import type { Storage } from './storage/storage.ts'
-
-export interface RoomsOptions {
-  storage: Storage
-  log: Logger
-  compactEvery: number
-  idleUnloadMs: number
-}
+import type { Room } from './room.ts'
 
 /**
- * The loaded boards of this process. A board is loaded on its first connection and unloaded
- * (compacted first) once it has had no connection for `idleUnloadMs`.
+ * The loaded rooms of this process, by name (a board id, or a board's private draft). A room
+ * is loaded on its first connection and unloaded (compacted first) once it has had no
+ * connection for `idleUnloadMs`.
  */
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
   private readonly unloading = new Map<string, Promise<void>>()
   private readonly idleTimers = new Map<string, NodeJS.Timeout>()
 
-  constructor(private readonly opts: RoomsOptions) {}
+  constructor(private readonly opts: { log: Logger; idleUnloadMs: number }) {}
 
   get loadedCount(): number {
     return this.rooms.size
   }
 
-  /** The room for a board, loading it if needed. Rejects if the board could not be loaded. */
-  async acquire(boardId: string): Promise<Room> {
-    this.cancelIdle(boardId)
-    // A board still being unloaded must finish storing before it is loaded again.
-    await this.unloading.get(boardId)
-    let room = this.rooms.get(boardId)
+  /**
+   * The room with this name, created with `create` if it is not loaded. Rejects if it could not
+   * be loaded. `create` receives the callback the room calls when its last connection leaves.
+   */
+  async acquire(name: string, create: (onEmpty: (room: Room) => void) => Room): Promise<Room> {
+    this.cancelIdle(name)
+    // A room still being unloaded must finish storing before it is loaded again.
+    await this.unloading.get(name)
+    let room = this.rooms.get(name)
     if (!room) {
-      room = new Room(boardId, { ...this.opts, onEmpty: (r) => this.scheduleIdle(r) })
-      this.rooms.set(boardId, room)
-      room.ready().catch((err) => {
-        this.opts.log.error('board load failed', { board: boardId, error: (err as Error).message })
-        if (this.rooms.get(boardId) === room) this.rooms.delete(boardId)
+      const created = create(() => this.scheduleIdle(name, created))
+      room = created
+      this.rooms.set(name, created)
+      created.ready().catch((err) => {
+        this.opts.log.error('room load failed', { room: name, error: (err as Error).message })
+        if (this.rooms.get(name) === created) this.rooms.delete(name)
       })
     }
     await room.ready()
@@ -43,45 +40,49 @@ export class Rooms {
   }
 
   /** For a caller that acquired a room but never joined it (its socket closed meanwhile). */
-  release(room: Room): void {
-    if (room.size === 0) this.scheduleIdle(room)
+  release(name: string, room: Room): void {
+    if (room.size === 0) this.scheduleIdle(name, room)
   }
 
-  get(boardId: string): Room | undefined {
-    return this.rooms.get(boardId)
+  get(name: string): Room | undefined {
+    return this.rooms.get(name)
   }
 
-  /** Unloads a board now, whatever its connections (after they were closed, e.g. on delete). */
-  unload(boardId: string): Promise<void> {
-    this.cancelIdle(boardId)
-    const room = this.rooms.get(boardId)
-    if (!room) return this.unloading.get(boardId) ?? Promise.resolve()
-    this.rooms.delete(boardId)
-    const done = room.unload().finally(() => this.unloading.delete(boardId))
-    this.unloading.set(boardId, done)
+  names(): IterableIterator<string> {
+    return this.rooms.keys()
+  }
+
+  /** Unloads a room now, whatever its connections (after they were closed, e.g. on delete). */
+  unload(name: string): Promise<void> {
+    this.cancelIdle(name)
+    const room = this.rooms.get(name)
+    if (!room) return this.unloading.get(name) ?? Promise.resolve()
+    this.rooms.delete(name)
+    const done = room.unload().finally(() => this.unloading.delete(name))
+    this.unloading.set(name, done)
     return done
   }
 
-  /** Shutdown: close every connection with `code`, then store and unload every board. */
+  /** Shutdown: close every connection with `code`, then store and unload every room. */
   async closeAll(code: number, reason: string): Promise<void> {
     for (const room of this.rooms.values()) room.closeAll(code, reason)
-    await Promise.all([...this.rooms.keys()].map((id) => this.unload(id)))
+    await Promise.all([...this.rooms.keys()].map((name) => this.unload(name)))
     await Promise.all(this.unloading.values())
   }
 
-  private scheduleIdle(room: Room): void {
-    this.cancelIdle(room.boardId)
+  private scheduleIdle(name: string, room: Room): void {
+    this.cancelIdle(name)
     const timer = setTimeout(() => {
-      this.idleTimers.delete(room.boardId)
-      if (room.size === 0 && this.rooms.get(room.boardId) === room) void this.unload(room.boardId)
+      this.idleTimers.delete(name)
+      if (room.size === 0 && this.rooms.get(name) === room) void this.unload(name)
     }, this.opts.idleUnloadMs)
     timer.unref()
-    this.idleTimers.set(room.boardId, timer)
+    this.idleTimers.set(name, timer)
   }
 
-  private cancelIdle(boardId: string): void {
-    const timer = this.idleTimers.get(boardId)
+  private cancelIdle(name: string): void {
+    const timer = this.idleTimers.get(name)
     if (timer) clearTimeout(timer)
-    this.idleTimers.delete(boardId)
+    this.idleTimers.delete(name)
   }
 }

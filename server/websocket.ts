@@ -4,13 +4,16 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws'
 import { isBoardId } from '../core/ids.ts'
 import { CLOSE } from './close-codes.ts'
 import type { Logger } from './log.ts'
-import type { Connection } from './room.ts'
+import { privateRoomName, type Boards } from './boards.ts'
+import { personIdFor } from './identity.ts'
+import type { Connection, Room } from './room.ts'
 import type { Rooms } from './rooms.ts'
 import type { Storage } from './storage/storage.ts'
 import { verifyToken } from './tokens.ts'
 
 export interface WebSocketOptions {
   rooms: Rooms
+  boards: Boards
   storage: Storage
   secret: Buffer
   log: Logger
@@ -20,7 +23,8 @@ export interface WebSocketOptions {
 }
 
 const MAX_EARLY_FRAMES = 1000
-const WS_PATH = /^\/ws\/([^/?#]*)$/
+// /ws/<boardId> for the board, /ws/<boardId>/private for the sender's private drafts.
+const WS_PATH = /^\/ws\/([^/?#]*)(\/private)?$/
 
 /**
  * Upgrades `/ws/<boardId>?token=…` and wires each socket to its board's room. A bad token or
@@ -39,10 +43,13 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, decodeURIComponent(match[1]), url.searchParams.get('token')))
+    const target = { boardId: safeDecode(match[1]), private: match[2] !== undefined }
+    const params = { token: url.searchParams.get('token'), person: url.searchParams.get('person') }
+    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, target, params))
   }
 
-  async function connect(ws: WebSocket, boardId: string, token: string | null): Promise<void> {
+  async function connect(ws: WebSocket, target: { boardId: string; private: boolean }, params: { token: string | null; person: string | null }): Promise<void> {
+    const { boardId } = target
     const id = nextId++
     // Unhandled, ws's 'error' (oversized or invalid frame) would take the whole process down.
     ws.on('error', (err) => opts.log.warn('socket error', { conn: id, board: boardId, error: err.message }))
@@ -55,15 +62,21 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     }
     ws.on('message', (data, isBinary) => onMessage(data, isBinary))
 
-    const check = isBoardId(boardId) ? verifyToken(opts.secret, token, boardId) : ({ ok: false, reason: 'board' } as const)
+    const check = isBoardId(boardId) ? verifyToken(opts.secret, params.token, boardId) : ({ ok: false, reason: 'board' } as const)
     if (!check.ok) {
       opts.log.info('connection refused', { conn: id, reason: check.reason })
       ws.close(check.reason === 'board' && !isBoardId(boardId) ? CLOSE.notFound : CLOSE.unauthorized, 'unauthorized')
       return
     }
+    const personId = personIdFor(boardId, params.person)
+    if (target.private && (!personId || check.claims.role === 'viewer')) {
+      ws.close(CLOSE.unauthorized, 'private drafts need a participant with a device key')
+      return
+    }
     const conn: Connection = {
       id,
       role: check.claims.role,
+      personId,
       send(data) {
         if (ws.readyState !== WebSocket.OPEN) return
         if (ws.bufferedAmount > opts.maxBufferedBytes) {
@@ -78,20 +91,20 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
       },
     }
 
-    let room
+    let room: Room
     try {
       if (!(await opts.storage.getBoard(boardId))) {
         ws.close(CLOSE.notFound, 'no such board')
         return
       }
-      room = await opts.rooms.acquire(boardId)
+      room = target.private ? await opts.boards.openPrivate(boardId, personId!) : await opts.boards.openBoard(boardId)
     } catch (err) {
       opts.log.error('board unavailable', { conn: id, board: boardId, error: (err as Error).message })
       conn.close(CLOSE.serverError, 'board unavailable')
       return
     }
     if (ws.readyState !== WebSocket.OPEN) {
-      opts.rooms.release(room)
+      opts.rooms.release(target.private ? privateRoomName(boardId, personId!) : boardId, room)
       return
     }
     const joined = room
@@ -106,6 +119,14 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
   }
 
   return { handleUpgrade, wss }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return ''
+  }
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -25,6 +25,12 @@ const MIGRATIONS: string[] = [
      data BLOB NOT NULL,
      PRIMARY KEY (board_id, seq)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE board_state (
+     board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+     key TEXT NOT NULL,
+     value TEXT NOT NULL,
+     PRIMARY KEY (board_id, key)
+   ) WITHOUT ROWID;`,
 ]
 
 export function openSqliteStorage(dataDir: string): Storage {
@@ -56,6 +62,14 @@ export function openSqliteStorage(dataDir: string): Storage {
     ),
     deleteUpdatesUpTo: db.prepare('DELETE FROM updates WHERE board_id = ? AND seq <= ?'),
     deleteBoard: db.prepare('DELETE FROM boards WHERE id = ?'),
+    getState: db.prepare<[string, string], { value: string }>('SELECT value FROM board_state WHERE board_id = ? AND key = ?'),
+    setState: db.prepare(
+      'INSERT INTO board_state (board_id, key, value) VALUES (?, ?, ?) ON CONFLICT(board_id, key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteState: db.prepare('DELETE FROM board_state WHERE board_id = ? AND key = ?'),
+    listState: db.prepare<[{ id: string; prefix: string }], { key: string }>(
+      'SELECT key FROM board_state WHERE board_id = @id AND substr(key, 1, length(@prefix)) = @prefix ORDER BY key',
+    ),
   }
 
   // The next sequence number per loaded board, so an append is one INSERT, not a MAX() scan.
@@ -101,6 +115,17 @@ export function openSqliteStorage(dataDir: string): Storage {
     },
     async compact(id, snapshot, uptoSeq) {
       compact(id, snapshot, uptoSeq)
+    },
+    async getState(id, key) {
+      const row = q.getState.get(id, key)
+      return row ? JSON.parse(row.value) : null
+    },
+    async setState(id, key, value) {
+      if (value === null || value === undefined) q.deleteState.run(id, key)
+      else q.setState.run(id, key, JSON.stringify(value))
+    },
+    async listStateKeys(id, prefix) {
+      return q.listState.all({ id, prefix }).map((r) => r.key)
     },
     async deleteBoard(id) {
       q.deleteBoard.run(id)

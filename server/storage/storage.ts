@@ -27,6 +27,13 @@ export interface Storage {
   appendUpdate(id: string, update: Uint8Array): Promise<number>
   /** Replaces the snapshot and drops the updates it covers (seq <= uptoSeq), in one transaction. */
   compact(id: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  /**
+   * Server-private JSON beside the document (ballots of a secret vote, private drafts): never
+   * sent to clients as a whole. `null` deletes the key.
+   */
+  getState(id: string, key: string): Promise<unknown>
+  setState(id: string, key: string, value: unknown): Promise<void>
+  listStateKeys(id: string, prefix: string): Promise<string[]>
   deleteBoard(id: string): Promise<void>
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>

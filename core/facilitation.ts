@@ -1,0 +1,126 @@
+import { jsonEqual } from './record-store.ts'
+import type { Role } from './roles.ts'
+
+/**
+ * Facilitation: the rules of a live session, as pure functions. The server is the only writer
+ * of this state (in the board document's `facilitation` map); clients send intents, the server
+ * runs `applyIntent` with the sender's role and identity, and writes the result. Keeping the
+ * rules here, not in the server, lets the client explain why a button is disabled with the
+ * same logic that will judge its intent.
+ */
+export const FACILITATION_KEY = 'facilitation'
+
+export interface TimerState {
+  status: 'idle' | 'running' | 'paused'
+  /** Server time when a running timer reaches zero. */
+  endsAt: number | null
+  /** Time left while paused (or the full duration when idle). */
+  remainingMs: number
+  durationMs: number
+}
+
+export interface VoteState {
+  status: 'idle' | 'open' | 'closed'
+  /** Changes with every new vote, so ballots of an old vote never count in a new one. */
+  round: number
+  votesPerPerson: number
+  allowMultiplePerCard: boolean
+  hideResultsUntilEnd: boolean
+  /** Cards that can be voted on; null means every activity on the board. */
+  cardIds: string[] | null
+  /** Totals per card: live when results are not hidden, else written when the vote closes. */
+  results: Record<string, number>
+  /** How many people have voted (shown even while results are hidden). */
+  voters: number
+}
+
+export interface AgendaStep {
+  id: string
+  title: string
+  /** Switching to this step turns private mode on or off (undefined leaves it). */
+  privateMode?: boolean
+  /** Switching to this step opens a vote on all activities. */
+  openVote?: boolean
+}
+
+export interface AgendaState {
+  steps: AgendaStep[]
+  current: number
+}
+
+export interface AttentionState {
+  /** Increases every time the facilitator calls everyone: clients react to a new value. */
+  seq: number
+  by: string
+  camera: { x: number; y: number; z: number } | null
+}
+
+export interface FacilitationState {
+  locked: boolean
+  privateMode: boolean
+  timer: TimerState
+  vote: VoteState
+  agenda: AgendaState
+  attention: AttentionState
+}
+
+export function initialFacilitation(): FacilitationState {
+  return {
+    locked: false,
+    privateMode: false,
+    timer: { status: 'idle', endsAt: null, remainingMs: 5 * 60_000, durationMs: 5 * 60_000 },
+    vote: { status: 'idle', round: 0, votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0 },
+    agenda: { steps: [], current: -1 },
+    attention: { seq: 0, by: '', camera: null },
+  }
+}
+
+/** Milliseconds left on the timer at server time `now`. */
+export function timerRemaining(timer: TimerState, now: number): number {
+  if (timer.status === 'running' && timer.endsAt !== null) return Math.max(0, timer.endsAt - now)
+  return timer.remainingMs
+}
+
+/** A person's ballot in the current vote: card id → number of votes. */
+export type Ballot = Record<string, number>
+
+export function ballotSize(ballot: Ballot): number {
+  let n = 0
+  for (const v of Object.values(ballot)) n += v
+  return n
+}
+
+export function tally(ballots: Iterable<Ballot>): { results: Record<string, number>; voters: number } {
+  const results: Record<string, number> = {}
+  let voters = 0
+  for (const ballot of ballots) {
+    if (ballotSize(ballot) > 0) voters++
+    for (const [card, n] of Object.entries(ballot)) if (n > 0) results[card] = (results[card] ?? 0) + n
+  }
+  return { results, voters }
+}
+
+/** Whether a participant may edit the board's content right now. */
+export function canEditContent(role: Role, state: Pick<FacilitationState, 'locked'>): boolean {
+  if (role === 'viewer') return false
+  return role === 'facilitator' || !state.locked
+}
+
+/** The facilitation state as stored in the document, with defaults for anything missing. */
+export function readFacilitation(doc: import('yjs').Doc): FacilitationState {
+  const map = doc.getMap(FACILITATION_KEY)
+  const state = initialFacilitation() as unknown as Record<string, unknown>
+  for (const key of Object.keys(state)) {
+    const value = map.get(key)
+    if (value !== undefined) state[key] = value
+  }
+  return state as unknown as FacilitationState
+}
+
+/** Writes the keys of `next` that differ from what the document holds (server only). */
+export function writeFacilitation(doc: import('yjs').Doc, next: FacilitationState): void {
+  const map = doc.getMap(FACILITATION_KEY)
+  for (const [key, value] of Object.entries(next)) {
+    if (!jsonEqual(map.get(key), value)) map.set(key, value)
+  }
+}

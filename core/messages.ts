@@ -1,0 +1,40 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import type { Ballot } from './facilitation.ts'
+import type { IntentError } from './intents.ts'
+
+/**
+ * Snurra's own messages, on the same WebSocket as y-websocket's sync and awareness: message
+ * type 100, then one JSON text. A stock y-websocket client ignores them (it logs and carries on).
+ */
+export const MESSAGE_SNURRA = 100
+
+export type ClientSnurraMessage = { t: 'intent'; id: number; intent: unknown }
+
+export type ServerSnurraMessage =
+  /** Sent after a connection's first sync: the server's clock and the sender's identity. */
+  | { t: 'hello'; now: number; personId: string | null; ballot: Ballot; round: number }
+  | { t: 'result'; id: number; ok: true }
+  | { t: 'result'; id: number; ok: false; error: IntentError | 'malformed' }
+  /** The person's ballot changed (on any of their connections). */
+  | { t: 'ballot'; round: number; ballot: Ballot }
+  /** An update from this client was refused; its local copy has diverged and must be reloaded. */
+  | { t: 'rejected'; reason: 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' }
+
+export const MAX_SNURRA_MESSAGE = 64 * 1024
+
+export function encodeSnurraMessage(message: ClientSnurraMessage | ServerSnurraMessage): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SNURRA)
+  encoding.writeVarString(encoder, JSON.stringify(message))
+  return encoding.toUint8Array(encoder)
+}
+
+/** Reads the JSON after the message type; throws on anything that is not a JSON object. */
+export function readSnurraPayload(decoder: decoding.Decoder): Record<string, unknown> {
+  const text = decoding.readVarString(decoder)
+  if (text.length > MAX_SNURRA_MESSAGE) throw new Error('message too long')
+  const value: unknown = JSON.parse(text)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('message must be a JSON object')
+  return value as Record<string, unknown>
+}
