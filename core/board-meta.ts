@@ -21,6 +21,8 @@ export interface ActionPath {
   id: string
   label: string
   order: number
+  /** The main task this path is nested under (drawn within that task's part of the ring), if any. */
+  taskId?: string
 }
 
 export function metaOf(doc: Y.Doc): Y.Map<unknown> {
@@ -51,7 +53,8 @@ export function readPaths(doc: Y.Doc): ActionPath[] {
     const label = entry.get('label')
     const order = entry.get('order')
     if (typeof label !== 'string' || typeof order !== 'number') return
-    out.push({ id, label, order })
+    const taskId = entry.get('taskId')
+    out.push(typeof taskId === 'string' && taskId ? { id, label, order, taskId } : { id, label, order })
   })
   return out.sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1))
 }

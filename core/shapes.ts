@@ -8,6 +8,7 @@ import { activityProps, type Activity } from './activity.ts'
  */
 export const CARD_TYPE = 'snurra-card'
 export const SEGMENT_TYPE = 'snurra-segment'
+export const CELL_TYPE = 'snurra-cell'
 
 /** An activity card: its box plus the activity's fields (core/activity.ts). */
 export const cardShapeProps = {
@@ -58,9 +59,38 @@ export interface SegmentShapeProps {
   endAngle: number
 }
 
+export const CELL_KINDS = ['corner', 'column', 'row', 'cell'] as const
+export type CellKind = (typeof CELL_KINDS)[number]
+
+/**
+ * One rectangle of a matrix template (core/matrix.ts): a column header (a priority), a row
+ * header (a sector) or a body cell where the two meet. `taskId`/`sectorId` are '' where they
+ * do not apply.
+ */
+export const cellShapeProps = {
+  w: T.nonZeroNumber,
+  h: T.nonZeroNumber,
+  kind: T.literalEnum(...CELL_KINDS),
+  taskId: T.string,
+  sectorId: T.string,
+  label: T.string,
+  color: T.string,
+}
+
+export interface CellShapeProps {
+  w: number
+  h: number
+  kind: CellKind
+  taskId: string
+  sectorId: string
+  label: string
+  color: string
+}
+
 export const customShapeSchemas = {
   [CARD_TYPE]: { props: cardShapeProps },
   [SEGMENT_TYPE]: { props: segmentShapeProps },
+  [CELL_TYPE]: { props: cellShapeProps },
 }
 
 export function createSnurraSchema(): TLSchema {

@@ -11,6 +11,11 @@ export interface TemplateItem {
   color: string
 }
 
+/** An action path in a template; `taskId` nests it under one main task (drawn in that task's part of the ring). */
+export interface TemplatePath extends TemplateItem {
+  taskId?: string
+}
+
 export interface Template {
   id: string
   /** The programme's or platform's name, shown in the centre of the circle. */
@@ -22,7 +27,8 @@ export interface Template {
   /** Main tasks (huvuduppgifter) or priorities: fixed wording from the source. */
   tasks: TemplateItem[]
   /** Action paths: entered by the facilitator when the board is set up, unless the source names them. */
-  paths: TemplateItem[]
+  paths: TemplatePath[]
+  /** The board's sectors: the rows of a matrix, and the choices for an activity's sector. */
   sectors: TemplateItem[]
 }
 
@@ -82,6 +88,17 @@ export function validateTemplate(value: unknown, source: string): Template {
     paths: items(t.paths ?? [], 'paths'),
     sectors: items(t.sectors ?? [], 'sectors'),
   }
+  const taskIds = new Set(template.tasks.map((task) => task.id))
+  template.paths = template.paths.map((path, i) => {
+    const taskId = (t.paths as Record<string, unknown>[])[i].taskId
+    if (taskId === undefined) return path
+    const field = `paths[${i}].taskId`
+    if (typeof taskId !== 'string' || !taskIds.has(taskId)) fail(field, 'must be the id of one of the main tasks in "tasks"')
+    return { ...path, taskId: taskId as string }
+  })
   if (layout === 'circle' && template.tasks.length === 0) fail('tasks', 'a circle needs at least one main task')
+  if (layout === 'matrix' && template.tasks.length === 0) fail('tasks', 'a matrix needs at least one column (a priority)')
+  if (layout === 'matrix' && template.sectors.length === 0) fail('sectors', 'a matrix needs at least one row (a sector)')
+  if (layout === 'matrix' && template.paths.length > 0) fail('paths', 'a matrix has no action paths; leave it empty')
   return template
 }
