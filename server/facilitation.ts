@@ -42,6 +42,9 @@ export class Facilitation {
   }
 
   async joined(conn: Connection): Promise<void> {
+    // Only Snurra's own client sends a device key; a stock y-websocket client would log our
+    // message as unknown on every connect.
+    if (!conn.personId) return
     const ballots = await this.loadBallots()
     this.room.sendSnurra(conn, {
       t: 'hello',
