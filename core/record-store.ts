@@ -38,8 +38,8 @@ export function flattenRecord(record: Record<string, unknown>): Map<string, unkn
   const flat = new Map<string, unknown>()
   const walk = (prefix: string, value: Record<string, unknown>, depth: number) => {
     for (const [key, child] of Object.entries(value)) {
-      const path = prefix ? `${prefix}.${key}` : key
-      if (isPlainObject(child) && depth < MAX_DEPTH && !key.includes('.')) {
+      const path = prefix ? `${prefix}.${escapeKey(key)}` : escapeKey(key)
+      if (isPlainObject(child) && depth < MAX_DEPTH) {
         flat.set(path, {})
         walk(path, child, depth + 1)
       } else {
@@ -57,7 +57,7 @@ export function unflattenRecord(flat: Map<string, unknown>): Record<string, unkn
   // replaced the object with a plain value) is dropped, as the plain value won.
   const keys = [...flat.keys()].sort((a, b) => depthOf(a) - depthOf(b))
   for (const key of keys) {
-    const parts = key.split('.')
+    const parts = key.split('.').map(unescapeKey)
     let target: Record<string, unknown> | null = record
     for (let i = 0; i < parts.length - 1 && target; i++) {
       const next: unknown = target[parts[i]]
@@ -77,6 +77,11 @@ export function unflattenRecord(flat: Map<string, unknown>): Record<string, unkn
 }
 
 const depthOf = (key: string) => key.split('.').length
+
+// Keys are joined with '.', so a '.' inside a key (meta is arbitrary JSON) is escaped. Keys
+// without '.' or '%' — every tldraw property — are stored as they are.
+const escapeKey = (key: string) => (/[.%]/.test(key) ? key.replace(/%/g, '%25').replace(/\./g, '%2E') : key)
+const unescapeKey = (key: string) => (key.includes('%') ? key.replace(/%2E/g, '.').replace(/%25/g, '%') : key)
 
 /** The current flat properties of one record: the rightmost pair for each key wins. */
 export function readEntries(entries: RecordEntries): Map<string, unknown> {

@@ -45,7 +45,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxPayload: config.maxPayload,
     maxBufferedBytes: Math.max(8 * 1024 * 1024, config.maxPayload * 4),
   })
-  const handle = createHttpHandler({ config, storage, templates, secret, log })
+  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms })
 
   const server = createServer((req, res) => void handle(req, res))
   server.on('upgrade', ws.handleUpgrade)

@@ -2,13 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { seedBoard } from '../core/board-doc.ts'
 import { isBoardId, newBoardId } from '../core/ids.ts'
-import { ROLES, type Role } from '../core/roles.ts'
+import { isRole, type Role } from '../core/roles.ts'
 import type { Template } from '../core/template.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './log.ts'
 import { serveStatic } from './static.ts'
 import type { Storage } from './storage/storage.ts'
-import { signToken, verifyToken } from './tokens.ts'
+import { CLOSE } from './close-codes.ts'
+import { boardLinks, currentGenerations, isCurrent, rotateLinks } from './links.ts'
+import type { Rooms } from './rooms.ts'
+import { verifyToken, type TokenClaims } from './tokens.ts'
 
 export interface HttpDeps {
   config: Config
@@ -16,6 +19,7 @@ export interface HttpDeps {
   templates: Map<string, Template>
   secret: Buffer
   log: Logger
+  rooms: Rooms
 }
 
 const MAX_JSON_BODY = 64 * 1024
@@ -40,7 +44,7 @@ class HttpError extends Error {
 }
 
 export function createHttpHandler(deps: HttpDeps) {
-  const { config, storage, templates, secret, log } = deps
+  const { config, storage, templates, secret, log, rooms } = deps
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET'
@@ -61,6 +65,8 @@ export function createHttpHandler(deps: HttpDeps) {
     if (path === '/api/boards' && method === 'POST') return createBoard(req, res)
     const session = /^\/api\/boards\/([^/]+)\/session$/.exec(path)
     if (session && method === 'GET') return getSession(res, session[1], url.searchParams.get('token'))
+    const links = /^\/api\/boards\/([^/]+)\/links$/.exec(path)
+    if (links && method === 'POST') return replaceLinks(req, res, links[1], url.searchParams.get('token'))
     if (path.startsWith('/api/')) throw new HttpError(404, 'not found')
 
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed')
@@ -88,26 +94,54 @@ export function createHttpHandler(deps: HttpDeps) {
     await storage.createBoard({ id, title: title.trim(), templateId: template.id, createdAt: Date.now() }, Y.encodeStateAsUpdate(doc))
     doc.destroy()
     log.info('board created', { board: id, template: template.id })
-    const base = config.publicUrl ?? `http://${req.headers.host ?? `localhost:${config.port}`}`
-    const expiresAt = Date.now() + config.tokenTtlDays * 24 * 3600_000
-    const links = Object.fromEntries(
-      ROLES.map((role: Role) => [role, `${base}/b/${id}?token=${encodeURIComponent(signToken(secret, { boardId: id, role, expiresAt }))}`]),
-    )
-    json(res, 201, { id, links })
+    json(res, 201, { id, links: boardLinks(secret, baseUrl(req), id, expiry(), {}) })
   }
 
-  async function getSession(res: ServerResponse, boardId: string, token: string | null): Promise<void> {
+  const baseUrl = (req: IncomingMessage) => config.publicUrl ?? `http://${req.headers.host ?? `localhost:${config.port}`}`
+  const expiry = () => Date.now() + config.tokenTtlDays * 24 * 3600_000
+
+  /** The claims of a valid, current token for an existing board; throws the right HTTP error otherwise. */
+  async function authorize(boardId: string, token: string | null): Promise<{ claims: TokenClaims; title: string }> {
     if (!isBoardId(boardId)) throw new HttpError(404, 'no such board')
     const check = verifyToken(secret, token, boardId)
     if (!check.ok) throw new HttpError(401, 'invalid or expired link')
     const board = await storage.getBoard(boardId)
     if (!board) throw new HttpError(404, 'no such board')
-    json(res, 200, { boardId, role: check.claims.role, title: board.title, expiresAt: check.claims.expiresAt })
+    if (!isCurrent(check.claims, await currentGenerations(storage, boardId))) throw new HttpError(401, 'this link has been replaced')
+    return { claims: check.claims, title: board.title }
+  }
+
+  async function getSession(res: ServerResponse, boardId: string, token: string | null): Promise<void> {
+    const { claims, title } = await authorize(boardId, token)
+    json(res, 200, { boardId, role: claims.role, title, expiresAt: claims.expiresAt })
+  }
+
+  /** The facilitator replaces the participant and/or viewer links; sockets on the old ones close. */
+  async function replaceLinks(req: IncomingMessage, res: ServerResponse, boardId: string, token: string | null): Promise<void> {
+    const { claims } = await authorize(boardId, token)
+    if (claims.role !== 'facilitator') throw new HttpError(403, 'only the facilitator can replace links')
+    const body = await readJson(req)
+    const roles = Array.isArray(body.roles) ? body.roles : ['participant', 'viewer']
+    if (roles.length === 0 || !roles.every((r): r is Role => isRole(r) && r !== 'facilitator')) {
+      throw new HttpError(400, 'roles must list "participant" and/or "viewer"')
+    }
+    const generations = await rotateLinks(storage, boardId, roles)
+    for (const name of [...rooms.names()]) {
+      if (name !== boardId && !name.startsWith(boardId + '/')) continue
+      for (const conn of [...(rooms.get(name)?.connections() ?? [])]) if (roles.includes(conn.role)) conn.close(CLOSE.unauthorized, 'link replaced')
+    }
+    log.info('links replaced', { board: boardId, roles })
+    json(res, 200, { id: boardId, links: boardLinks(secret, baseUrl(req), boardId, expiry(), generations) })
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      return json(res, 400, { error: 'bad request target' })
+    }
     try {
       await route(req, res, url)
     } catch (err) {

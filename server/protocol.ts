@@ -53,7 +53,7 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
         return { type: 'sync-step1', stateVector: payload }
       }
       if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
-        Y.decodeUpdate(payload)
+        checkCausality(Y.decodeUpdate(payload).structs)
         return { type: 'update', update: payload }
       }
       throw new ProtocolError(`unknown sync step ${step}`)
@@ -71,6 +71,22 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
       return { type: 'snurra', payload: readSnurraPayload(decoder) }
     default:
       throw new ProtocolError(`unknown message type ${type}`)
+  }
+}
+
+/**
+ * An item can only refer to earlier items of its own client (Yjs numbers each client's
+ * changes in order). An update that refers forward decodes fine but makes Yjs throw halfway
+ * through applying it, after part of it is already in the document.
+ */
+function checkCausality(structs: Array<Y.Item | Y.GC | Y.AbstractStruct>): void {
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue
+    const { client, clock } = struct.id
+    const parent = struct.parent instanceof Y.ID ? struct.parent : null
+    for (const ref of [struct.origin, struct.rightOrigin, parent]) {
+      if (ref && ref.client === client && ref.clock >= clock) throw new ProtocolError('update refers to a later change of its own client')
+    }
   }
 }
 

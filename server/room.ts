@@ -205,10 +205,16 @@ export class Room {
 
   private async load(): Promise<void> {
     const stored = await this.opts.store.load()
-    this.doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update)
-    }, 'storage')
+    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, 'storage')
+    for (const update of stored.updates) {
+      // An update Yjs can decode but not fully apply was applied live just as far as it goes
+      // here; one bad update must never make the whole board unloadable.
+      try {
+        Y.applyUpdate(this.doc, update, 'storage')
+      } catch (err) {
+        this.opts.log.warn('stored update applies only in part', { room: this.name, error: (err as Error).message })
+      }
+    }
     this.lastSeq = stored.lastSeq
     this.uncompacted = stored.updates.length
     this.loaded = true
@@ -216,6 +222,8 @@ export class Room {
   }
 
   private async store(conn: Connection, update: Uint8Array): Promise<void> {
+    // A sync step 2 usually carries nothing the server lacks: no need for a log row.
+    if (addsNothing(this.doc, update)) return
     const refused = this.opts.guard?.(conn, update)
     if (refused) {
       this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason: refused })
@@ -281,4 +289,21 @@ export class Room {
     this.opts.log.warn('closing connection on bad input', { room: this.name, conn: conn.id, reason })
     conn.close(CLOSE.malformed, 'malformed message')
   }
+}
+
+/** Whether an update holds no struct and no deletion beyond what the document already has. */
+function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update)
+  if (!structs.every((s) => s.id.clock + s.length <= Y.getState(doc.store, s.id.client))) return false
+  // Yjs sends the whole delete set with every sync: it adds nothing if all of it is deleted here.
+  for (const [client, ranges] of ds.clients) {
+    const stored = doc.store.clients.get(client)
+    for (const { clock, len } of ranges) {
+      if (!stored || clock + len > Y.getState(doc.store, client)) return false
+      for (let i = Y.findIndexSS(stored, clock); i < stored.length && stored[i].id.clock < clock + len; i++) {
+        if (!stored[i].deleted) return false
+      }
+    }
+  }
+  return true
 }

@@ -6,6 +6,7 @@ import { CLOSE } from './close-codes.ts'
 import type { Logger } from './log.ts'
 import { privateRoomName, type Boards } from './boards.ts'
 import { personIdFor } from './identity.ts'
+import { currentGenerations, isCurrent } from './links.ts'
 import type { Connection, Room } from './room.ts'
 import type { Rooms } from './rooms.ts'
 import type { Storage } from './storage/storage.ts'
@@ -37,7 +38,13 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (err) => opts.log.debug('upgrade socket error', { error: err.message }))
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
     const match = WS_PATH.exec(url.pathname)
     if (!match) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
@@ -57,6 +64,7 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     // Frames that arrive while we check the token and load the board wait here, in order.
     const early: RawData[] = []
     let onMessage = (data: RawData, isBinary: boolean) => {
+      if (ws.readyState !== WebSocket.OPEN) return
       if (!isBinary) return ws.close(CLOSE.malformed, 'binary frames only')
       if (early.push(data) > MAX_EARLY_FRAMES) ws.close(CLOSE.tryAgainLater, 'too many frames before sync')
     }
@@ -97,6 +105,10 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
         ws.close(CLOSE.notFound, 'no such board')
         return
       }
+      if (!isCurrent(check.claims, await currentGenerations(opts.storage, boardId))) {
+        ws.close(CLOSE.unauthorized, 'link replaced')
+        return
+      }
       room = target.private ? await opts.boards.openPrivate(boardId, personId!) : await opts.boards.openBoard(boardId)
     } catch (err) {
       opts.log.error('board unavailable', { conn: id, board: boardId, error: (err as Error).message })
@@ -110,11 +122,16 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     const joined = room
     joined.join(conn)
     ws.on('close', () => joined.leave(conn))
+    // ws still emits frames that arrived before a close we started: they must not count.
     onMessage = (data, isBinary) => {
+      if (ws.readyState !== WebSocket.OPEN) return
       if (!isBinary) return conn.close(CLOSE.malformed, 'binary frames only')
       joined.receive(conn, toBytes(data))
     }
-    for (const data of early.splice(0)) joined.receive(conn, toBytes(data))
+    for (const data of early.splice(0)) {
+      if (ws.readyState !== WebSocket.OPEN) break
+      joined.receive(conn, toBytes(data))
+    }
     opts.log.debug('connected', { conn: id, board: boardId, role: conn.role })
   }
 
