@@ -16,7 +16,7 @@ export const DOCUMENT_ID = 'document:document'
  * nested paths). Paths that stand across all main tasks share the whole of the outermost ring.
  * With no nested paths there is only one ring, right outside the tasks.
  */
-export const CIRCLE = { centerRadius: 170, taskRadius: 470, ringDepth: 150 } as const
+export const CIRCLE = { centerRadius: 170, taskRadius: 470, ringDepth: 190 } as const
 
 /** Fill of an action path's segment before the client colours it by coverage. */
 export const PATH_COLOR = '#4a4f57'

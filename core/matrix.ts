@@ -10,7 +10,7 @@ import type { Template } from './template.ts'
  * the body cells; a card in a column hits that priority, as a card in a task segment of the
  * circle hits that task.
  */
-export const MATRIX = { headerHeight: 170, rowHeaderWidth: 280, columnWidth: 320, rowHeight: 420 } as const
+export const MATRIX = { headerHeight: 190, rowHeaderWidth: 320, columnWidth: 320, rowHeight: 420 } as const
 
 export interface CellSpec {
   id: string

@@ -3,6 +3,7 @@ import { Tldraw, useValue, type Editor } from 'tldraw'
 import 'tldraw/tldraw.css'
 import { canEdit } from '../../core/roles.ts'
 import type { Session } from '../api.ts'
+import { canvasComponents, canvasOverrides, canvasTools, startCanvas } from '../canvas/index.ts'
 import { tldrawLicenseKey } from '../config.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
@@ -22,7 +23,7 @@ import { guardTemplateLayer } from './template-guard.ts'
 import { createTldrawUser } from './tldraw-user.ts'
 import { fitTemplateWhileUntouched } from './zoom.ts'
 
-const tools = [SnurraSelectTool]
+const tools = [SnurraSelectTool, ...canvasTools]
 
 /** The open board: tldraw bound to the synced document, with Snurra's header and side panel. */
 export function BoardEditor({ connection, session, profile }: { connection: BoardConnection; session: Session; profile: Profile }) {
@@ -52,8 +53,10 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
       const stopGuard = guardTemplateLayer(ed)
       const stopPresence = startPresence(ed, connection.provider.awareness, setup.me)
       const stopFit = fitTemplateWhileUntouched(ed)
+      const stopCanvas = startCanvas(ed)
       setEditor(ed)
       return () => {
+        stopCanvas()
         stopFit()
         stopPresence()
         stopGuard()
@@ -77,6 +80,8 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
             store={setup.board.store}
             shapeUtils={snurraShapeUtils}
             tools={tools}
+            components={canvasComponents}
+            overrides={canvasOverrides}
             assetUrls={assetUrls}
             licenseKey={tldrawLicenseKey()}
             user={setup.user.current}
@@ -84,7 +89,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
           />
         </main>
         <aside className="board-panel" aria-label={t('board.panelLabel')}>
-          {showPaths && <PathsPanel doc={connection.doc} disabled={readonly} />}
+          {showPaths && <PathsPanel doc={connection.doc} disabled={readonly} editor={editor} />}
           <PeoplePanel awareness={connection.provider.awareness} sectors={meta?.template.sectors ?? []} />
         </aside>
       </div>

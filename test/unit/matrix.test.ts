@@ -9,6 +9,8 @@ import { readAllRecords, type JsonRecord } from '../../core/record-store.ts'
 import { CELL_TYPE, createSnurraSchema, type CellShapeProps } from '../../core/shapes.ts'
 import { isTemplateShape, syncTemplateLayer } from '../../core/template-layer.ts'
 import { validateTemplate, type Template } from '../../core/template.ts'
+import { textColorOn } from '../../client/shapes/wrap-text.ts'
+import { contrast } from '../helpers/contrast.ts'
 
 // Verbatim from the seeds: 001_… "Övergripande prioriteringar för mandatperioden" and 000_… (the four sectors).
 const PRIORITIES = [
@@ -112,5 +114,14 @@ describe('the matrix template layer', () => {
     expect(() => validateTemplate({ ...t, sectors: [] }, 'b.json')).toThrow(/b\.json: sectors/)
     expect(() => validateTemplate({ ...t, tasks: [] }, 'b.json')).toThrow(/b\.json: tasks/)
     expect(() => validateTemplate({ ...t, paths: [{ id: 'x', label: 'X', color: '#000000' }] }, 'b.json')).toThrow(/b\.json: paths/)
+  })
+})
+
+describe('header colours', () => {
+  it('every shipped template colour gets label text of at least 4.5:1', () => {
+    for (const file of ['borlange-2022-2026', 'hallunda-norsborg']) {
+      const t = validateTemplate(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'templates', `${file}.json`), 'utf8')), file)
+      for (const item of [...t.tasks, ...t.sectors]) expect(contrast(item.color, textColorOn(item.color)), `${file} ${item.id}`).toBeGreaterThanOrEqual(4.5)
+    }
   })
 })

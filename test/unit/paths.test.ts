@@ -9,6 +9,8 @@ import { appendPaths, cardsHittingPath, deletePath, movePath, renamePath, setPat
 import type { SegmentShapeProps } from '../../core/shapes.ts'
 import { syncTemplateLayer } from '../../core/template-layer.ts'
 import { TemplateError, validateTemplate, type Template } from '../../core/template.ts'
+import { HEAT, heatFor } from '../../client/canvas/heat.ts'
+import { contrast } from '../helpers/contrast.ts'
 import { allRecords, cardRecord, read, write } from '../helpers/records.ts'
 
 const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates')
@@ -228,5 +230,13 @@ describe('hit-testing the circle', () => {
 
   it('anchors connection lines inside the segment they point at', () => {
     for (const s of segs.filter((x) => x.kind === 'path')) expect(segmentAt(segmentAnchor(s), segs)).toBe(s)
+  })
+})
+
+describe('ring colours', () => {
+  it('every heat step pairs its fill with text of at least 4.5:1, and 0 has its own step', () => {
+    for (const step of HEAT) expect(contrast(step.fill, step.text), step.fill).toBeGreaterThanOrEqual(4.5)
+    expect(heatFor(0).min).toBe(0)
+    expect([1, 2, 3, 4, 5, 40].map((n) => heatFor(n).min)).toEqual([1, 2, 3, 3, 5, 5])
   })
 })

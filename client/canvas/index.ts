@@ -1,0 +1,39 @@
+import type { TLComponents, TLUiOverrides } from 'tldraw'
+import { en } from '../i18n/en.ts'
+import { sv } from '../i18n/sv.ts'
+import { CanvasFront } from './CanvasFront.tsx'
+import { Connections } from './Connections.tsx'
+import { CONNECT_TOOL, ConnectTool } from './ConnectTool.ts'
+import { watchCardPlacement } from './placement.ts'
+import { SnurraToolbar } from './SnurraToolbar.tsx'
+import './canvas.css'
+
+/**
+ * Snurra's canvas behaviour on top of tldraw: the connect tool, connection lines, counts and
+ * notices, and the drop rule. BoardEditor passes these to <Tldraw> and calls startCanvas on mount.
+ */
+export const canvasTools = [ConnectTool]
+
+export const canvasComponents: TLComponents = {
+  OnTheCanvas: Connections,
+  InFrontOfTheCanvas: CanvasFront,
+  Toolbar: SnurraToolbar,
+}
+
+const TOOL_LABEL = `tool.${CONNECT_TOOL}`
+
+export const canvasOverrides: TLUiOverrides = {
+  tools(editor, tools) {
+    // 'c' is free in tldraw's shortcuts ('k', for koppla, is the laser).
+    tools[CONNECT_TOOL] = { id: CONNECT_TOOL, label: TOOL_LABEL, icon: 'link', kbd: 'c', onSelect: () => editor.setCurrentTool(CONNECT_TOOL) }
+    return tools
+  },
+  translations: {
+    sv: { [TOOL_LABEL]: sv['canvas.connectTool'] },
+    en: { [TOOL_LABEL]: en['canvas.connectTool'] },
+  },
+}
+
+export function startCanvas(editor: Parameters<typeof watchCardPlacement>[0]): () => void {
+  return watchCardPlacement(editor)
+}
