@@ -2,6 +2,9 @@ import { useCallback, useEffect, useState } from 'react'
 import { Tldraw, useValue, type Editor } from 'tldraw'
 import 'tldraw/tldraw.css'
 import { canEdit } from '../../core/roles.ts'
+import { ActivityLayer } from '../activity/ActivityLayer.tsx'
+import { ActivityToggles } from '../activity/ActivityToggles.tsx'
+import { useActivityView } from '../activity/useActivityView.ts'
 import type { Session } from '../api.ts'
 import { canvasComponents, canvasOverrides, canvasTools, startCanvas } from '../canvas/index.ts'
 import { tldrawLicenseKey } from '../config.ts'
@@ -38,6 +41,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
     return { me, user, board }
   })
   const [editor, setEditor] = useState<Editor | null>(null)
+  const [activityView, setActivityView] = useActivityView()
   const meta = useValue('meta', () => connection.meta.get(), [connection])
   const readonly = useValue('readonly', () => setup.board.readonly.get(), [setup])
   useDocumentTitle(meta?.title || session.title)
@@ -72,7 +76,9 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
 
   return (
     <div className="board-page">
-      <BoardHeader title={meta?.title || session.title} role={session.role} connection={connection} editor={readonly ? null : editor} />
+      <BoardHeader title={meta?.title || session.title} role={session.role} connection={connection} editor={readonly ? null : editor}>
+        <ActivityToggles view={activityView} onChange={setActivityView} />
+      </BoardHeader>
       <BoardBanners connection={connection} board={setup.board} role={session.role} />
       <div className="board-body">
         <main className="board-canvas" id="main" aria-label={meta?.title || session.title}>
@@ -88,6 +94,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
             onMount={onMount}
           />
         </main>
+        {editor && <ActivityLayer editor={editor} connection={connection} view={activityView} onViewChange={setActivityView} />}
         <aside className="board-panel" aria-label={t('board.panelLabel')}>
           {showPaths && <PathsPanel doc={connection.doc} disabled={readonly} editor={editor} />}
           <PeoplePanel awareness={connection.provider.awareness} sectors={meta?.template.sectors ?? []} />

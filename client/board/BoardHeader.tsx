@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import type { Editor } from 'tldraw'
 import type { Role } from '../../core/roles.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
@@ -6,8 +7,8 @@ import { createCardAt } from '../shapes/create-card.ts'
 import type { BoardConnection } from '../sync/connection.ts'
 import { ConnectionStatus } from './ConnectionStatus.tsx'
 
-/** The bar above the canvas. `editor` is null while the board cannot be edited. */
-export function BoardHeader({ title, role, connection, editor }: { title: string; role: Role; connection: BoardConnection; editor: Editor | null }) {
+/** The bar above the canvas. `editor` is null while the board cannot be edited; `children` are more tools. */
+export function BoardHeader({ title, role, connection, editor, children }: { title: string; role: Role; connection: BoardConnection; editor: Editor | null; children?: ReactNode }) {
   const t = useT()
   return (
     <header className="board-header">
@@ -25,6 +26,7 @@ export function BoardHeader({ title, role, connection, editor }: { title: string
             {t('board.addCard')}
           </button>
         )}
+        {children}
       </div>
       <LanguageSwitch />
     </header>

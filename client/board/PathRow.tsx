@@ -96,7 +96,7 @@ export function PathRow({ path, position, total, tasks, hits, disabled, confirmi
       </div>
       {confirming !== null && (
         <div className="path-row__confirm" role="group" aria-labelledby={ids.confirm}>
-          <p id={ids.confirm}>{t('paths.deleteConfirm', { path: path.label, count: confirming })}</p>
+          <p id={ids.confirm}>{t(confirming === 1 ? 'paths.deleteConfirmOne' : 'paths.deleteConfirm', { path: path.label, count: confirming })}</p>
           <p className="actions">
             <button type="button" className="button danger" onClick={onConfirmDelete} data-testid="path-delete-confirm">
               {t('paths.deleteYes')}

@@ -98,7 +98,8 @@ export function PathsPanel({ doc, disabled, editor }: { doc: Y.Doc; disabled: bo
     const label = labelOf(id)
     const changed = deletePath(doc, id)
     setConfirm(null)
-    setMessage(changed ? t('paths.deletedWithCards', { path: label, count: changed }) : t('paths.deleted', { path: label }))
+    const key = changed === 0 ? 'paths.deleted' : changed === 1 ? 'paths.deletedWithCardsOne' : 'paths.deletedWithCards'
+    setMessage(t(key, { path: label, count: changed }))
     heading.current?.focus()
   }
 

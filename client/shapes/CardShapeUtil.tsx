@@ -1,13 +1,20 @@
 import { useEffect, useRef } from 'react'
-import { BaseBoxShapeUtil, HTMLContainer, useEditor, useIsEditing, type TLResizeInfo } from 'tldraw'
+import { BaseBoxShapeUtil, HTMLContainer, useEditor, useIsEditing, useSvgExportContext, useValue, type TLResizeInfo } from 'tldraw'
 import { defaultActivity } from '../../core/activity.ts'
 import { CARD_SIZE, CARD_TYPE, cardShapeProps, type CardShapeProps } from '../../core/shapes.ts'
+import { CardFace } from '../activity/CardFace.tsx'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { CardShape } from './types.ts'
 
 const MIN_SIZE = { w: 120, h: 80 }
+/**
+ * Below this zoom the card switches to its compact face (title, sector colour and N/M in large
+ * type). The whole circle fits a laptop screen at about 50 %, where the full face's 11–16 px
+ * text would be 6–8 px on screen.
+ */
+export const COMPACT_BELOW_ZOOM = 0.7
 
-/** An activity card: a title and a description, edited in place on double-click. */
+/** An activity card: its face shows the activity; double-click edits title and description in place. */
 export class CardShapeUtil extends BaseBoxShapeUtil<CardShape> {
   static override type = CARD_TYPE
   static override props = cardShapeProps
@@ -43,16 +50,33 @@ export class CardShapeUtil extends BaseBoxShapeUtil<CardShape> {
 
 function CardView({ shape }: { shape: CardShape }) {
   const editor = useEditor()
-  const t = useT()
   const isEditing = useIsEditing(shape.id)
-  const { w, h, title, description } = shape.props
+  // Exports always show the full face, whatever the zoom on screen.
+  const exporting = useSvgExportContext() !== null
+  const compact = useValue('card compact', () => editor.getZoomLevel() < COMPACT_BELOW_ZOOM, [editor]) && !exporting
+  const { w, h } = shape.props
 
+  return (
+    <HTMLContainer
+      className={compact && !isEditing ? 'snurra-card activity-card activity-card--compact' : 'snurra-card activity-card'}
+      data-editing={isEditing || undefined}
+      style={{ width: w, height: h, pointerEvents: isEditing ? 'all' : undefined }}
+    >
+      {isEditing ? <CardEditor shape={shape} /> : <CardFace props={shape.props} compact={compact} />}
+    </HTMLContainer>
+  )
+}
+
+/** In-place editing of the title and the intended result. */
+function CardEditor({ shape }: { shape: CardShape }) {
+  const editor = useEditor()
+  const t = useT()
+  const { title, description } = shape.props
   const titleInput = useRef<HTMLInputElement>(null)
 
   // A double-click's second mousedown moves focus to the canvas after the fields mount, so
   // focus the title again on the next frame unless the user is already in one of the fields.
   useEffect(() => {
-    if (!isEditing) return
     const focus = () => {
       const input = titleInput.current
       if (input && !input.parentElement?.contains(document.activeElement)) input.focus()
@@ -60,43 +84,34 @@ function CardView({ shape }: { shape: CardShape }) {
     focus()
     const frame = requestAnimationFrame(focus)
     return () => cancelAnimationFrame(frame)
-  }, [isEditing])
+  }, [])
 
   const update = (props: Partial<CardShapeProps>) => editor.updateShape({ id: shape.id, type: CARD_TYPE, props })
   // While editing, the fields own the pointer: the canvas must not start a drag or deselect.
   const keepPointer = (e: React.PointerEvent) => e.stopPropagation()
 
   return (
-    <HTMLContainer className="snurra-card" data-editing={isEditing || undefined} style={{ width: w, height: h, pointerEvents: isEditing ? 'all' : undefined }}>
-      {isEditing ? (
-        <>
-          <input
-            className="snurra-card__title-input"
-            aria-label={t('card.titleLabel')}
-            placeholder={t('card.untitled')}
-            value={title}
-            maxLength={200}
-            ref={titleInput}
-            onChange={(e) => update({ title: e.target.value })}
-            onPointerDown={keepPointer}
-            data-testid="card-title-input"
-          />
-          <textarea
-            className="snurra-card__description-input"
-            aria-label={t('card.descriptionLabel')}
-            value={description}
-            maxLength={4000}
-            onChange={(e) => update({ description: e.target.value })}
-            onPointerDown={keepPointer}
-            data-testid="card-description-input"
-          />
-        </>
-      ) : (
-        <>
-          <p className={title ? 'snurra-card__title' : 'snurra-card__title snurra-card__title--empty'}>{title || t('card.untitled')}</p>
-          {description && <p className="snurra-card__description">{description}</p>}
-        </>
-      )}
-    </HTMLContainer>
+    <>
+      <input
+        className="snurra-card__title-input"
+        aria-label={t('card.titleLabel')}
+        placeholder={t('card.untitled')}
+        value={title}
+        maxLength={200}
+        ref={titleInput}
+        onChange={(e) => update({ title: e.target.value })}
+        onPointerDown={keepPointer}
+        data-testid="card-title-input"
+      />
+      <textarea
+        className="snurra-card__description-input"
+        aria-label={t('card.descriptionLabel')}
+        value={description}
+        maxLength={2000}
+        onChange={(e) => update({ description: e.target.value })}
+        onPointerDown={keepPointer}
+        data-testid="card-description-input"
+      />
+    </>
   )
 }

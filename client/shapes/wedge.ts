@@ -92,39 +92,61 @@ export function wedgeLayout(spec: WedgeSpec, text: string, font: { max: number; 
     const width = spec.outerRadius * 1.6
     return { center: { x: spec.outerRadius, y: spec.outerRadius }, width, height: spec.outerRadius * 1.4, fontSize: fitFont(text, font.max, width), maxLines: 6, badge: null }
   }
+  // A wide segment may have more room for upright text nearer 12 or 6 o'clock than at its
+  // middle; try those angles too and keep the middle unless another fits clearly better.
   const sweep = sweepOf(spec)
   const middle = spec.startAngle + sweep / 2
+  const margin = Math.min(sweep / 2, 25)
+  const clamp = (angle: number) => Math.min(spec.endAngle - margin, Math.max(spec.startAngle + margin, angle))
+  const candidates = [middle, ...[0, 180, 360].map(clamp)]
+  let best: Fit | null = null
+  for (const angle of candidates) {
+    const fit = fitAt(spec, text, font, badge, angle, 2 * Math.min(angle - spec.startAngle, spec.endAngle - angle))
+    if (!best || better(fit, best)) best = fit
+  }
+  return best!.layout
+}
+
+interface Fit {
+  fits: boolean
+  layout: WedgeLayout
+}
+
+const better = (a: Fit, b: Fit) =>
+  a.fits !== b.fits ? a.fits : a.layout.fontSize !== b.layout.fontSize ? a.layout.fontSize > b.layout.fontSize : a.layout.maxLines < b.layout.maxLines
+
+/** The label laid out at one angle, with `sweep` degrees of the wedge around it. */
+function fitAt(spec: WedgeSpec, text: string, font: { max: number; min: number }, badge: { height: number; onRim: boolean }, angle: number, sweep: number): Fit {
   // A badge on the rim straddles the outer edge, leaving the ring's depth to the label.
   const badgeRadius = badge.onRim ? spec.outerRadius - 4 : spec.outerRadius - badge.height / 2 - 8
   const top = spec.innerRadius + 8
   const depth = Math.max(20, badgeRadius - badge.height / 2 - 6 - top)
   const radius = top + depth / 2
   const chord = sweep >= 180 ? 2 * radius * 0.8 : 2 * (top + depth * 0.25) * Math.sin((sweep * Math.PI) / 360) - 12
-  const a = (middle * Math.PI) / 180
+  const a = (angle * Math.PI) / 180
   const sin = Math.abs(Math.sin(a))
   const cos = Math.abs(Math.cos(a))
   const widthFor = (h: number) => Math.min(cos > 0.02 ? (chord - h * sin) / cos : Infinity, sin > 0.02 ? (depth - h * cos) / sin : Infinity)
-  const center = polar(spec, radius, middle)
-  const badgeAt = polar(spec, badgeRadius, middle)
+  const place = (fontSize: number, width: number, lines: number): WedgeLayout => ({
+    center: polar(spec, radius, angle),
+    width,
+    height: lines * fontSize * LINE,
+    fontSize,
+    maxLines: lines,
+    badge: polar(spec, badgeRadius, angle),
+  })
 
-  let best: { fontSize: number; width: number; lines: number } | null = null
-  for (let size = font.max; size >= font.min && !best; size--) {
+  for (let size = font.max; size >= font.min; size--) {
     for (let lines = 1; lines <= 8; lines++) {
       const width = widthFor(lines * size * LINE)
       if (width < size * 3) break
-      if (fitFont(text, size, width) >= size && wrapCount(text, size, width) <= lines) {
-        best = { fontSize: size, width, lines }
-        break
-      }
+      if (fitFont(text, size, width) >= size && wrapCount(text, size, width) <= lines) return { fits: true, layout: place(size, width, lines) }
     }
   }
-  if (!best) {
-    // Does not fit at the smallest size: take the box with the most room and cut the text.
-    let lines = 1
-    while (lines < 8 && widthFor((lines + 1) * font.min * LINE) >= font.min * 8) lines++
-    best = { fontSize: font.min, width: Math.max(font.min * 6, widthFor(lines * font.min * LINE)), lines }
-  }
-  return { center, width: best.width, height: best.lines * best.fontSize * LINE, fontSize: best.fontSize, maxLines: best.lines, badge: badgeAt }
+  // Does not fit at the smallest size: take the box with the most room and cut the text.
+  let lines = 1
+  while (lines < 8 && widthFor((lines + 1) * font.min * LINE) >= font.min * 8) lines++
+  return { fits: false, layout: place(font.min, Math.max(font.min * 6, widthFor(lines * font.min * LINE)), lines) }
 }
 
 /** Estimated glyph width: bold sans-serif averages a little over half an em; a long word is judged wider, as it must not break. */

@@ -144,9 +144,9 @@ describe('mapping activities on the canvas', () => {
     // Deleting a path an activity hits asks first, with the count, then removes the references.
     const second = fac.getByTestId('path-row').nth(1)
     await second.getByTestId('path-delete').click()
-    await expect.poll(() => second.getByRole('group').textContent()).toContain('1 aktiviteter träffar ”Väg två”')
+    await expect.poll(() => second.getByRole('group').textContent()).toContain('1 aktivitet träffar ”Väg två”')
     await second.getByTestId('path-delete-confirm').click()
-    await expect.poll(() => fac.getByTestId('paths-status').textContent()).toContain('också från 1 aktiviteter')
+    await expect.poll(() => fac.getByTestId('paths-status').textContent()).toContain('också från en aktivitet')
     await expect.poll(() => par.getByText('Väg två', { exact: true }).count(), { timeout: 10_000 }).toBe(0)
     await expect.poll(() => par.locator(LINES).count(), { timeout: 10_000 }).toBe(2)
     await expect.poll(() => par.locator('[data-testid^="count-path-"]').count()).toBe(3)
