@@ -110,9 +110,12 @@ export function segmentAt<S extends SegmentGeometry>(point: { x: number; y: numb
   return null
 }
 
-/** Where a connection line meets a segment: the middle of its inner edge, slightly inside. */
-export function segmentAnchor(s: SegmentGeometry): { x: number; y: number } {
-  const angle = (((s.startAngle + s.endAngle) / 2) * Math.PI) / 180
+/**
+ * Where a connection line meets a segment: just inside its inner edge, at `angle` (the client
+ * passes the angle its label is drawn at), by default the middle.
+ */
+export function segmentAnchor(s: SegmentGeometry, at = (s.startAngle + s.endAngle) / 2): { x: number; y: number } {
+  const angle = (at * Math.PI) / 180
   const radius = s.innerRadius + Math.min(24, (s.outerRadius - s.innerRadius) / 4)
   return { x: radius * Math.sin(angle), y: -radius * Math.cos(angle) }
 }

@@ -1,5 +1,6 @@
 import { useEditor, useValue } from 'tldraw'
 import { segmentAnchor } from '../../core/circle.ts'
+import { labelAngle } from '../shapes/segment-layout.ts'
 import { connectDrag } from './ConnectTool.ts'
 import { isCard, segmentShapes } from './template-shapes.ts'
 
@@ -46,7 +47,7 @@ export function Connections() {
 }
 
 function connectionLines(editor: ReturnType<typeof useEditor>): Line[] {
-  const anchors = new Map(segmentShapes(editor).filter((s) => s.props.kind === 'path').map((s) => [s.props.refId, segmentAnchor(s.props)]))
+  const anchors = new Map(segmentShapes(editor).filter((s) => s.props.kind === 'path').map((s) => [s.props.refId, segmentAnchor(s.props, labelAngle(s.props))]))
   if (!anchors.size) return []
   const selected = new Set(editor.getSelectedShapeIds())
   const out: Line[] = []

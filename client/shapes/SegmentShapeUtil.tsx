@@ -5,21 +5,13 @@ import { layerCounts } from '../canvas/counts.ts'
 import { heatFor } from '../canvas/heat.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { SegmentShape } from './types.ts'
-import { wedgeLayout, wedgePath, wedgePolygon, type WedgeLayout } from './wedge.ts'
+import { BADGE_HEIGHT, FONT, layoutOf } from './segment-layout.ts'
+import { wedgePath, wedgePolygon, type WedgeLayout } from './wedge.ts'
 import { textColorOn, wrapText } from './wrap-text.ts'
 
-// Sizes in page units; at 100% zoom these are CSS pixels, so labels stay readable.
-const FONT: Record<SegmentKind, { max: number; min: number; weight: number }> = {
-  center: { max: 26, min: 14, weight: 700 },
-  task: { max: 22, min: 14, weight: 700 },
-  path: { max: 16, min: 13, weight: 600 },
-}
-const BADGE_HEIGHT = 28
 const HATCH_ID = 'snurra-uncovered-hatch'
 /** Width of the band in the task's colour along the inner edge of a nested path. */
 const BAND = 10
-
-const layoutOf = (props: SegmentShapeProps) => wedgeLayout(props, props.label, FONT[props.kind], { height: BADGE_HEIGHT, onRim: props.kind === 'path' })
 
 /** The fill a segment shows: its own colour, or for an action path the heat of its count. */
 function look(props: SegmentShapeProps, count: number) {
