@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react'
 import { useValue, type Editor } from 'tldraw'
 import type * as Y from 'yjs'
 import { parsePathList, pathsOf, readMeta, readPaths, type ActionPath } from '../../core/board-meta.ts'
@@ -36,7 +36,9 @@ export function PathsPanel({ doc, disabled, editor }: { doc: Y.Doc; disabled: bo
   const ids = { heading: useId(), input: useId(), hint: useId(), nest: useId() }
   const paths = usePaths(doc, !disabled)
   const tasks = readMeta(doc)?.template.tasks ?? []
-  const counts = useValue('path counts', () => (editor ? layerCounts(editor).get().paths : null), [editor])
+  // As a string, so dragging cards (which recomputes the counts) re-renders only when a count changes.
+  const countsKey = useValue('path counts', () => (editor ? JSON.stringify([...layerCounts(editor).get().paths]) : null), [editor])
+  const counts = useMemo(() => (countsKey ? new Map<string, number>(JSON.parse(countsKey)) : null), [countsKey])
   const [text, setText] = useState('')
   const [nestNew, setNestNew] = useState('')
   const [message, setMessage] = useState('')

@@ -30,9 +30,9 @@ export function CanvasNotice() {
   }
 
   return (
+    // Never `hidden`: a live region must already be in the page when its text arrives.
     <div
-      className="canvas-notice"
-      hidden={!notice}
+      className={notice ? 'canvas-notice' : 'canvas-notice canvas-notice--empty'}
       onPointerEnter={() => setHeld(true)}
       onPointerLeave={() => setHeld(false)}
       onFocus={() => setHeld(true)}
