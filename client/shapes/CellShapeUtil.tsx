@@ -1,4 +1,5 @@
-import { HTMLContainer, Rectangle2d, ShapeUtil, useEditor, useValue, type Geometry2d, type TLShape } from 'tldraw'
+import { HTMLContainer, Rectangle2d, useEditor, useValue, type Geometry2d, type TLShape } from 'tldraw'
+import { TemplateShapeUtil } from './TemplateShapeUtil.ts'
 import { CELL_TYPE, cellShapeProps, type CellShapeProps } from '../../core/shapes.ts'
 import { layerCounts } from '../canvas/counts.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
@@ -26,7 +27,7 @@ const inkOf = (props: CellShapeProps) => (props.kind === 'cell' || props.kind ==
  * row header, or a body cell. Locked and written only by core, like the circle's segments.
  * Headers show their live count: activities hitting the priority, or in the sector.
  */
-export class CellShapeUtil extends ShapeUtil<CellShape> {
+export class CellShapeUtil extends TemplateShapeUtil<CellShape> {
   static override type = CELL_TYPE
   static override props = cellShapeProps
 
@@ -38,27 +39,6 @@ export class CellShapeUtil extends ShapeUtil<CellShape> {
     return new Rectangle2d({ width: shape.props.w, height: shape.props.h, isFilled: true })
   }
 
-  override canResize() {
-    return false
-  }
-  override canEdit() {
-    return false
-  }
-  override canSnap() {
-    return false
-  }
-  override canTabTo() {
-    return false
-  }
-  override hideRotateHandle() {
-    return true
-  }
-  override hideResizeHandles() {
-    return true
-  }
-  override getText(shape: CellShape) {
-    return shape.props.label
-  }
 
   component(shape: CellShape) {
     return <CellView shape={shape} />

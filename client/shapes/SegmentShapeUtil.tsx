@@ -1,4 +1,5 @@
-import { HTMLContainer, Polygon2d, ShapeUtil, useEditor, useValue, Vec, type Geometry2d } from 'tldraw'
+import { HTMLContainer, Polygon2d, useEditor, useValue, Vec, type Geometry2d } from 'tldraw'
+import { TemplateShapeUtil } from './TemplateShapeUtil.ts'
 import { PATH_COLOR } from '../../core/circle.ts'
 import { SEGMENT_TYPE, segmentShapeProps, type SegmentKind, type SegmentShapeProps } from '../../core/shapes.ts'
 import { layerCounts } from '../canvas/counts.ts'
@@ -25,7 +26,7 @@ function look(props: SegmentShapeProps, count: number) {
  * meta.template), so it cannot be resized, rotated, edited or snapped to. Tasks and paths show
  * their live count; paths are coloured by it, and a path no activity hits is hatched.
  */
-export class SegmentShapeUtil extends ShapeUtil<SegmentShape> {
+export class SegmentShapeUtil extends TemplateShapeUtil<SegmentShape> {
   static override type = SEGMENT_TYPE
   static override props = segmentShapeProps
 
@@ -37,29 +38,8 @@ export class SegmentShapeUtil extends ShapeUtil<SegmentShape> {
     return new Polygon2d({ points: wedgePolygon(shape.props).map((p) => new Vec(p.x, p.y)), isFilled: true })
   }
 
-  override canResize() {
-    return false
-  }
-  override canEdit() {
-    return false
-  }
-  override canSnap() {
-    return false
-  }
-  override canTabTo() {
-    return false
-  }
-  override hideRotateHandle() {
-    return true
-  }
-  override hideResizeHandles() {
-    return true
-  }
   override isAspectRatioLocked() {
     return true
-  }
-  override getText(shape: SegmentShape) {
-    return shape.props.label
   }
 
   override getCanvasSvgDefs() {
