@@ -120,7 +120,9 @@ export class Facilitation {
 
   /**
    * Moves every person's private drafts onto the board, then empties the drafts. The board is
-   * written first, so a card is never missing from both places.
+   * written first, so a card is never missing from both places. A draft only ever adds a card:
+   * one whose id is already on the board (a template shape, someone else's card, a card an
+   * earlier reveal moved) is dropped, never written over the board's record.
    */
   private async reveal(): Promise<void> {
     const keys = await this.deps.storage.listStateKeys(this.deps.boardId, PRIVATE_PREFIX)
@@ -132,7 +134,7 @@ export class Facilitation {
         if (cards.length === 0) continue
         const stored = await this.room.serverWrite(() => {
           const board = recordsOf(this.room.doc)
-          for (const card of cards) writeRecord(board, card)
+          for (const card of cards) if (!board.has(card.id)) writeRecord(board, card)
         })
         if (!stored) return
         await drafts.run(async () => {

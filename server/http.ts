@@ -121,8 +121,9 @@ export function createHttpHandler(deps: HttpDeps) {
     const { claims } = await authorize(boardId, token)
     if (claims.role !== 'facilitator') throw new HttpError(403, 'only the facilitator can replace links')
     const body = await readJson(req)
-    const roles = Array.isArray(body.roles) ? body.roles : ['participant', 'viewer']
-    if (roles.length === 0 || !roles.every((r): r is Role => isRole(r) && r !== 'facilitator')) {
+    // Absent means both; anything else must be a list (a lone string is a mistake, not "both").
+    const roles: unknown = body.roles === undefined ? ['participant', 'viewer'] : body.roles
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r): r is Role => isRole(r) && r !== 'facilitator')) {
       throw new HttpError(400, 'roles must list "participant" and/or "viewer"')
     }
     const generations = await rotateLinks(storage, boardId, roles)

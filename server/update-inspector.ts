@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { RECORDS_KEY } from '../core/record-store.ts'
 
 /**
  * Which parts of the board document an incoming update touches, found before it is applied:
@@ -14,6 +15,20 @@ export interface UpdateTargets {
   keys: Set<string>
   /** Some item's place could not be found (its neighbours are unknown or garbage-collected). */
   unresolved: boolean
+  /**
+   * The update depends on changes the document does not have yet: an item refers to a later
+   * clock, an item leaves a gap after its client's last change, or a deletion covers clocks not
+   * yet written. Yjs would hold that part back and apply it, unjudged, whenever someone's change
+   * fills the gap — e.g. delete the server's next facilitation write, or place an item next to
+   * it. Never to be let through, whoever sends it.
+   */
+  pending: boolean
+  /**
+   * Records to which the update adds a `meta.template` property: the mark of the template layer,
+   * which only the facilitator's setup may give (a participant could otherwise make any record
+   * untouchable for the other participants).
+   */
+  templateMarks: Set<string>
 }
 
 interface Location {
@@ -22,6 +37,17 @@ interface Location {
 }
 
 const MAX_HOPS = 10_000
+
+/** A record's properties are `[key, value]` pairs (core/record-store.ts): does one set `meta.template`? */
+function setsTemplateMark(item: Y.Item): boolean {
+  const content = item.content
+  if (!(content instanceof Y.ContentAny || content instanceof Y.ContentJSON)) return false
+  return (content.arr as unknown[]).some(
+    (pair) =>
+      Array.isArray(pair) &&
+      (pair[0] === 'meta.template' || (pair[0] === 'meta' && typeof pair[1] === 'object' && pair[1] !== null && 'template' in pair[1])),
+  )
+}
 
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateTargets {
   const { structs, ds } = Y.decodeUpdate(update)
@@ -32,7 +58,27 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateTargets {
     if (!list) incoming.set(s.id.client, (list = []))
     list.push(s)
   }
-  const out: UpdateTargets = { keys: new Set(), unresolved: false }
+  const out: UpdateTargets = { keys: new Set(), unresolved: false, pending: false, templateMarks: new Set() }
+  const known = (client: number) => (doc.store.clients.has(client) ? Y.getState(doc.store, client) : 0)
+  // Clock ranges this update brings, per client (a Skip is a gap, not content).
+  const brought = new Map<number, Array<[number, number]>>()
+  for (const s of structs) {
+    if (s instanceof Y.Skip) continue
+    let list = brought.get(s.id.client)
+    if (!list) brought.set(s.id.client, (list = []))
+    list.push([s.id.clock, s.id.clock + s.length])
+  }
+  for (const list of brought.values()) list.sort((a, b) => a[0] - b[0])
+  /** Whether the document and this update together hold every clock of `client` in [from, to). */
+  const available = (client: number, from: number, to: number): boolean => {
+    let at = Math.max(from, known(client))
+    for (const [start, end] of brought.get(client) ?? []) {
+      if (at >= to) break
+      if (start > at) return false
+      at = Math.max(at, end)
+    }
+    return at >= to
+  }
   const note = (loc: Location | null) => {
     if (!loc) out.unresolved = true
     else out.keys.add(loc.key === null ? loc.root : `${loc.root}:${loc.key}`)
@@ -44,7 +90,10 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateTargets {
       for (const item of list) if (id.clock >= item.id.clock && id.clock < item.id.clock + item.length) return item
     }
     const stored = doc.store.clients.get(id.client)
-    if (!stored || id.clock >= Y.getState(doc.store, id.client)) return null
+    if (!stored || id.clock >= Y.getState(doc.store, id.client)) {
+      if (!available(id.client, id.clock, id.clock + 1)) out.pending = true
+      return null
+    }
     const struct = stored[Y.findIndexSS(stored, id.clock)]
     return struct instanceof Y.Item ? struct : null
   }
@@ -71,9 +120,18 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateTargets {
     return null
   }
 
-  for (const list of incoming.values()) for (const item of list) note(locate(item))
+  for (const list of incoming.values()) {
+    for (const item of list) {
+      const loc = locate(item)
+      note(loc)
+      if (loc?.root === RECORDS_KEY && loc.key !== null && setsTemplateMark(item)) out.templateMarks.add(loc.key)
+    }
+  }
+  // Every clock from the document's state up to the last one brought: no gap for Yjs to hold back.
+  for (const [client, list] of brought) if (!available(client, 0, Math.max(...list.map(([, end]) => end)))) out.pending = true
   for (const [client, deletes] of ds.clients) {
     for (const { clock, len } of deletes) {
+      if (!available(client, clock, clock + len)) out.pending = true
       const stored = doc.store.clients.get(client)
       if (!stored || clock >= Y.getState(doc.store, client)) continue // deletes nothing we have
       for (let i = Y.findIndexSS(stored, clock); i < stored.length && stored[i].id.clock < clock + len; i++) {

@@ -23,6 +23,8 @@ export interface StartOptions {
   /** Reuse a data directory instead of a fresh one. */
   dataDir?: string
   port?: number
+  /** Extra Node arguments before the entry point (e.g. `--import` of a preload such as clock-offset.mjs). */
+  nodeArgs?: string[]
 }
 
 export interface ExitInfo {
@@ -113,7 +115,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     // Never let the parent's test runner settings leak into the server.
     delete env.NODE_OPTIONS
     delete env.VITEST
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
