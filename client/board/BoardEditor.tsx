@@ -10,6 +10,7 @@ import { canvasComponents, canvasOverrides, canvasTools, startCanvas } from '../
 import { tldrawLicenseKey } from '../config.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
+import { FacilitationBar, FacilitationPanels, facilitationTools } from '../facilitation/index.ts'
 import { snurraShapeUtils } from '../shapes/index.ts'
 import { SnurraSelectTool } from '../shapes/SnurraSelectTool.ts'
 import { BoardStore } from '../sync/board-store.ts'
@@ -26,7 +27,7 @@ import { guardTemplateLayer } from './template-guard.ts'
 import { createTldrawUser } from './tldraw-user.ts'
 import { fitTemplateWhileUntouched } from './zoom.ts'
 
-const tools = [SnurraSelectTool, ...canvasTools]
+const tools = [SnurraSelectTool, ...canvasTools, ...facilitationTools]
 
 /** The open board: tldraw bound to the synced document, with Snurra's header and side panel. */
 export function BoardEditor({ connection, session, profile }: { connection: BoardConnection; session: Session; profile: Profile }) {
@@ -34,7 +35,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
   const [setup] = useState(() => {
     const id = tabUserId()
     const taken = new Set([...connection.provider.awareness.getStates().values()].map((s) => readPeer(s)?.user.color ?? ''))
-    const me = { id, name: profile.name, color: colorFor(id, taken), sector: profile.sector }
+    const me = { id, name: profile.name, color: colorFor(id, taken), sector: profile.sector, role: session.role }
     const user = createTldrawUser(me, lang)
     const board = new BoardStore(connection, canEdit(session.role), user.store)
     board.load()
@@ -80,6 +81,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
         <ActivityToggles view={activityView} onChange={setActivityView} />
       </BoardHeader>
       <BoardBanners connection={connection} board={setup.board} role={session.role} />
+      <FacilitationBar connection={connection} board={setup.board} editor={editor} />
       <div className="board-body">
         <main className="board-canvas" id="main" aria-label={meta?.title || session.title}>
           <Tldraw
@@ -97,7 +99,8 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
         {editor && <ActivityLayer editor={editor} connection={connection} view={activityView} onViewChange={setActivityView} />}
         <aside className="board-panel" aria-label={t('board.panelLabel')}>
           {showPaths && <PathsPanel doc={connection.doc} disabled={readonly} editor={editor} />}
-          <PeoplePanel awareness={connection.provider.awareness} sectors={meta?.template.sectors ?? []} />
+          <FacilitationPanels connection={connection} board={setup.board} editor={editor} boardId={session.boardId} />
+          <PeoplePanel awareness={connection.provider.awareness} sectors={meta?.template.sectors ?? []} editor={editor} />
         </aside>
       </div>
     </div>

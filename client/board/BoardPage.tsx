@@ -6,7 +6,7 @@ import { BoardConnection } from '../sync/connection.ts'
 import { BoardEditor } from './BoardEditor.tsx'
 import { JoinDialog } from './JoinDialog.tsx'
 import { Notice } from './Notice.tsx'
-import type { Profile } from './identity.ts'
+import { deviceKey, type Profile } from './identity.ts'
 
 type SessionState = { state: 'loading' } | { state: 'ready'; session: Session } | { state: 'failed'; status: number; message: string }
 
@@ -44,10 +44,10 @@ function ConnectedBoard({ session, token }: { session: Session; token: string })
   const [profile, setProfile] = useState<Profile | null>(null)
 
   useEffect(() => {
-    const conn = new BoardConnection(session.boardId, token)
+    const conn = new BoardConnection(session.boardId, token, { role: session.role, person: deviceKey() })
     setConnection(conn)
     return () => conn.destroy()
-  }, [session.boardId, token])
+  }, [session.boardId, session.role, token])
 
   if (!connection) return null
   if (!profile) return <JoinDialog connection={connection} session={session} onJoin={setProfile} />

@@ -1,13 +1,16 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useValue } from 'tldraw'
 import type { Session } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 import type { BoardConnection } from '../sync/connection.ts'
-import { loadProfile, saveProfile, type Profile } from './identity.ts'
+import { hasJoined, loadProfile, rememberJoined, saveProfile, type Profile } from './identity.ts'
 
-/** Asks for a display name and sector before entering; both are remembered on this device. */
+/**
+ * Asks for a display name and sector before entering; both are remembered on this device. A tab
+ * that already joined this board (a reload, or the reset after a refused edit) goes straight in.
+ */
 export function JoinDialog({ connection, session, onJoin }: { connection: BoardConnection; session: Session; onJoin(profile: Profile): void }) {
   const t = useT()
   const ids = { heading: useId(), name: useId(), sector: useId(), error: useId() }
@@ -20,6 +23,10 @@ export function JoinDialog({ connection, session, onJoin }: { connection: BoardC
   useDocumentTitle(meta?.title || session.title)
   const chosenSector = sectors && !sectors.some((s) => s.id === sector) ? '' : sector
 
+  useEffect(() => {
+    if (initial.name && hasJoined(session.boardId)) onJoin(initial)
+  }, [initial, session.boardId, onJoin])
+
   function submit(e: FormEvent) {
     e.preventDefault()
     const trimmed = name.trim().slice(0, 80)
@@ -30,6 +37,7 @@ export function JoinDialog({ connection, session, onJoin }: { connection: BoardC
     }
     const profile = { name: trimmed, sector: chosenSector }
     saveProfile(profile)
+    rememberJoined(session.boardId)
     onJoin(profile)
   }
 

@@ -8,6 +8,8 @@ export interface Profile {
 
 const PROFILE_KEY = 'snurra-profile'
 const TAB_USER_KEY = 'snurra-tab-user'
+const DEVICE_KEY = 'snurra-device-key'
+const JOINED_KEY = 'snurra-joined'
 
 // Dark enough that white name tags on them reach 4.5:1.
 const PALETTE = ['#1d5f8a', '#8a3b12', '#2f6b3a', '#5b4a8a', '#a1176d', '#00696f', '#7a5500', '#b3261e', '#3d5a80', '#6b4226']
@@ -54,4 +56,49 @@ export function colorFor(id: string, taken: ReadonlySet<string> = new Set()): st
     if (!taken.has(color)) return color
   }
   return PALETTE[hash % PALETTE.length]
+}
+
+/**
+ * This device's secret key: 32 random bytes, base64url, kept in localStorage. The server turns
+ * it into a per-board person id, which is what owns one's votes and private drafts, so it must
+ * stay the same across reloads. It is sent only to our own server, as the `person` parameter.
+ */
+export function deviceKey(): string {
+  try {
+    const existing = localStorage.getItem(DEVICE_KEY)
+    if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing
+    const key = randomKey()
+    localStorage.setItem(DEVICE_KEY, key)
+    return key
+  } catch {
+    // No storage: votes and drafts last for this page only.
+    return randomKey()
+  }
+}
+
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/**
+ * Whether this tab has already joined the board: a reload (or the reset after a refused edit)
+ * goes straight back in with the remembered name instead of asking again.
+ */
+export function hasJoined(boardId: string): boolean {
+  try {
+    return sessionStorage.getItem(`${JOINED_KEY}:${boardId}`) === '1'
+  } catch {
+    return false
+  }
+}
+
+export function rememberJoined(boardId: string): void {
+  try {
+    sessionStorage.setItem(`${JOINED_KEY}:${boardId}`, '1')
+  } catch {
+    // The dialog asks again after a reload; no harm.
+  }
 }

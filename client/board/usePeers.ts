@@ -16,11 +16,11 @@ function collect(awareness: Awareness): Peer[] {
   return out.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.user.name.localeCompare(b.user.name, 'sv'))
 }
 
-/** Everyone on the board now, from awareness; re-rendered only when names or sectors change. */
+/** Everyone on the board now, from awareness; re-rendered only when names, sectors or roles change. */
 export function usePeers(awareness: Awareness): Peer[] {
   const [peers, setPeers] = useState(() => collect(awareness))
   useEffect(() => {
-    const key = (list: Peer[]) => list.map((p) => `${p.clientId}:${p.user.name}:${p.user.sector}:${p.user.color}`).join('|')
+    const key = (list: Peer[]) => list.map((p) => `${p.clientId}:${p.user.name}:${p.user.sector}:${p.user.color}:${p.user.role}`).join('|')
     let last = key(collect(awareness))
     const onChange = () => {
       const next = collect(awareness)

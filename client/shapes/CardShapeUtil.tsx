@@ -3,6 +3,7 @@ import { BaseBoxShapeUtil, HTMLContainer, useEditor, useIsEditing, useSvgExportC
 import { defaultActivity } from '../../core/activity.ts'
 import { CARD_SIZE, CARD_TYPE, cardShapeProps, type CardShapeProps } from '../../core/shapes.ts'
 import { CardFace } from '../activity/CardFace.tsx'
+import { CardBadges } from '../facilitation/CardBadges.tsx'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { CardShape } from './types.ts'
 
@@ -57,13 +58,17 @@ function CardView({ shape }: { shape: CardShape }) {
   const { w, h } = shape.props
 
   return (
-    <HTMLContainer
-      className={compact && !isEditing ? 'snurra-card activity-card activity-card--compact' : 'snurra-card activity-card'}
-      data-editing={isEditing || undefined}
-      style={{ width: w, height: h, pointerEvents: isEditing ? 'all' : undefined }}
-    >
-      {isEditing ? <CardEditor shape={shape} /> : <CardFace props={shape.props} compact={compact} />}
-    </HTMLContainer>
+    <>
+      <HTMLContainer
+        className={compact && !isEditing ? 'snurra-card activity-card activity-card--compact' : 'snurra-card activity-card'}
+        data-editing={isEditing || undefined}
+        style={{ width: w, height: h, pointerEvents: isEditing ? 'all' : undefined }}
+      >
+        {isEditing ? <CardEditor shape={shape} /> : <CardFace props={shape.props} compact={compact} />}
+      </HTMLContainer>
+      {/* Outside the card's clipped box, so the marks can sit on its edge. */}
+      {!exporting && <CardBadges shapeId={shape.id} />}
+    </>
   )
 }
 

@@ -1,20 +1,31 @@
 import type { SerializedSchema } from '@tldraw/store'
-import { atom, computed, createTLStore, type Atom, type Signal, type TLStore, type TLUserStore } from 'tldraw'
+import { atom, computed, createTLStore, type Atom, type Signal, type TLRecord, type TLStore, type TLUserStore } from 'tldraw'
+import type * as Y from 'yjs'
 import { metaOf, readMeta } from '../../core/board-meta.ts'
+import { recordsOf } from '../../core/record-store.ts'
+import { CARD_TYPE } from '../../core/shapes.ts'
 import { storeBindingUtils, storeShapeUtils } from '../shapes/index.ts'
 import type { BoardConnection } from './connection.ts'
 import { compareSchema, type SchemaCompat } from './schema-compat.ts'
-import { loadDocIntoStore, receiveDocChanges, sendStoreChanges } from './store-binding.ts'
+import { loadDocIntoStore, receiveDocChanges, sendStoreChanges, type DocSources } from './store-binding.ts'
+
+// A revealed draft is deleted from the drafts and written to the board over two sockets.
+const REVEAL_GRACE_MS = 3000
 
 /**
- * The tldraw store of one open board, filled from the synced Yjs document and kept bound to
- * it. Decides whether this client may write: not as a viewer, and never when the board was
- * written with a newer schema than ours (we could silently drop what we do not understand).
+ * The tldraw store of one open board, filled from the synced Yjs document (and this person's
+ * private drafts) and kept bound to them. Decides whether this client may write: not as a
+ * viewer, not as a participant while the board is locked, not after the server refused one of
+ * our updates, and never when the board was written with a newer schema than ours (we could
+ * silently drop what we do not understand).
  */
 export class BoardStore {
   readonly store: TLStore
   readonly schemaCompat: Atom<SchemaCompat>
   readonly readonly: Signal<boolean>
+  /** Ids of the records shown from the private drafts only (not yet revealed). */
+  readonly privateIds: Atom<ReadonlySet<string>> = atom('privateIds', new Set<string>())
+  private readonly sources: DocSources
   /** Tags our own Yjs transactions, so the document observer skips what we just wrote. */
   private readonly origin = { source: 'snurra-store' }
   private readonly ours: SerializedSchema
@@ -34,8 +45,20 @@ export class BoardStore {
     })
     this.ours = this.store.schema.serialize()
     this.schemaCompat = atom('schemaCompat', compareSchema(this.storedSchema(), this.ours))
-    this.readonly = computed('readonly', () => !this.canEdit || this.schemaCompat.get() === 'newer')
+    this.readonly = computed('readonly', () => {
+      if (!this.canEdit || this.schemaCompat.get() === 'newer' || connection.channel.rejected.get()) return true
+      return connection.role !== 'facilitator' && connection.facilitation.get().locked
+    })
+    this.sources = { board: connection.doc, drafts: connection.drafts?.doc ?? null, origin: this.origin }
   }
+
+  /**
+   * Whether a new record goes to the private drafts: a participant's new cards while private
+   * mode is on. The facilitator's cards stay on the board: the facilitator runs the session
+   * and reveals, and often places example cards for everyone to see.
+   */
+  private isDraft = (record: TLRecord): boolean =>
+    this.connection.role === 'participant' && record.typeName === 'shape' && record.type === CARD_TYPE && this.connection.facilitation.get().privateMode
 
   private storedSchema(): SerializedSchema | null {
     return readMeta(this.connection.doc)?.schema ?? null
@@ -49,12 +72,18 @@ export class BoardStore {
   /** Call once, after the server's state has arrived. */
   load(): void {
     const { doc } = this.connection
+    const { drafts } = this.sources
     const compat = this.schemaCompat.get()
-    loadDocIntoStore(this.store, doc, { migrateFrom: this.migrateFrom(), upgrade: compat === 'older' && this.canWrite(), origin: this.origin })
+    loadDocIntoStore(this.store, this.sources, { migrateFrom: this.migrateFrom(), upgrade: compat === 'older' && this.canWrite() })
     if (compat === 'older' && this.canWrite()) this.schemaCompat.set('same')
 
     // From the moment of loading, so nothing that arrives before the editor mounts is missed.
-    this.disposers.push(receiveDocChanges(this.store, doc, { origin: this.origin, migrateFrom: this.migrateFrom }))
+    const common = { origin: this.origin, migrateFrom: this.migrateFrom }
+    this.disposers.push(receiveDocChanges(this.store, doc, { ...common, other: drafts, otherWins: false, removalGraceMs: 0 }))
+    if (drafts) {
+      this.disposers.push(receiveDocChanges(this.store, drafts, { ...common, other: doc, otherWins: true, removalGraceMs: REVEAL_GRACE_MS }))
+      this.disposers.push(this.trackPrivateIds(doc, drafts))
+    }
 
     const meta = metaOf(doc)
     const onMeta = () => this.schemaCompat.set(compareSchema(this.storedSchema(), this.ours))
@@ -64,7 +93,27 @@ export class BoardStore {
 
   /** Starts sending the user's edits. Call when the editor mounts, so its own setup is never written back. */
   bind(): () => void {
-    return sendStoreChanges(this.store, this.connection.doc, { origin: this.origin, canWrite: this.canWrite })
+    return sendStoreChanges(this.store, this.sources, { canWrite: this.canWrite, isDraft: this.isDraft })
+  }
+
+  private trackPrivateIds(board: Y.Doc, drafts: Y.Doc): () => void {
+    const boardMap = recordsOf(board)
+    const draftMap = recordsOf(drafts)
+    const update = () => {
+      const ids = new Set<string>()
+      for (const id of draftMap.keys()) if (!boardMap.has(id)) ids.add(id)
+      const prev = this.privateIds.get()
+      if (ids.size !== prev.size || [...ids].some((id) => !prev.has(id))) this.privateIds.set(ids)
+    }
+    // The board side matters only while there are drafts (a reveal lands there).
+    const onBoard = () => draftMap.size > 0 && update()
+    draftMap.observe(update)
+    boardMap.observe(onBoard)
+    update()
+    return () => {
+      draftMap.unobserve(update)
+      boardMap.unobserve(onBoard)
+    }
   }
 
   dispose(): void {

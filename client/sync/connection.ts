@@ -1,8 +1,12 @@
-import { atom, computed, type Atom, type Signal } from 'tldraw'
+import { atom, computed, react, type Atom, type Signal } from 'tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { metaOf, readMeta, type BoardMeta } from '../../core/board-meta.ts'
+import { FACILITATION_KEY, readFacilitation, type FacilitationState } from '../../core/facilitation.ts'
+import type { Role } from '../../core/roles.ts'
+import { DraftsConnection } from './drafts.ts'
+import { SnurraChannel } from './snurra-channel.ts'
 
 export type ConnectionState = 'connecting' | 'online' | 'offline'
 
@@ -11,16 +15,31 @@ export type ClosedReason = { kind: 'unauthorized' } | { kind: 'not-found' } | { 
 
 // IndexedDB can hang (some private modes); never let it keep the board from connecting.
 const IDB_WAIT_MS = 2000
+// Deleting the local copy can be blocked by another tab holding it open; reload anyway.
+const RESET_WAIT_MS = 3000
+
+export interface ConnectionOptions {
+  role: Role
+  /** This device's key (see identity.ts): the server's per-board person id comes from it. */
+  person: string
+}
 
 /**
  * One board's Yjs document and its two providers: the server through y-websocket and the
  * browser's IndexedDB, so edits made offline survive a reload. Only the server's sync counts
  * as "synced": the IndexedDB copy may be stale or empty and must never be acted on alone.
+ * Beside it: Snurra's message channel on the same socket, and (for anyone who may write) the
+ * person's private drafts.
  */
 export class BoardConnection {
   readonly doc = new Y.Doc()
   readonly provider: WebsocketProvider
   readonly idb: IndexeddbPersistence
+  readonly channel: SnurraChannel
+  readonly drafts: DraftsConnection | null
+  readonly role: Role
+  /** The facilitation state as the server last wrote it. */
+  readonly facilitation: Atom<FacilitationState>
 
   /** True once the server's state has arrived (stays true through later reconnects). */
   readonly synced: Atom<boolean> = atom('synced', false)
@@ -38,10 +57,19 @@ export class BoardConnection {
   private readonly browserOnline = atom('browserOnline', navigator.onLine)
   private readonly disposers: Array<() => void> = []
 
-  constructor(boardId: string, token: string) {
+  constructor(
+    boardId: string,
+    readonly token: string,
+    opts: ConnectionOptions,
+  ) {
+    this.role = opts.role
     this.idb = new IndexeddbPersistence(`snurra-${boardId}`, this.doc)
     const wsBase = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`
-    this.provider = new WebsocketProvider(`${wsBase}/ws`, boardId, this.doc, { params: { token }, connect: false })
+    const params = { token, person: opts.person }
+    this.provider = new WebsocketProvider(`${wsBase}/ws`, boardId, this.doc, { params, connect: false, disableBc: true })
+    this.channel = new SnurraChannel(this.provider)
+    this.drafts = opts.role === 'viewer' ? null : new DraftsConnection(boardId, params)
+    this.facilitation = atom('facilitation', readFacilitation(this.doc))
 
     this.state = computed('connectionState', () => {
       if (!this.browserOnline.get() || this.closed.get()) return 'offline'
@@ -94,15 +122,31 @@ export class BoardConnection {
     meta.observe(onMeta)
     onMeta()
 
+    // The server writes each part of the state as one value; a shallow observer sees them all.
+    const facilitation = this.doc.getMap(FACILITATION_KEY)
+    const onFacilitation = () => this.facilitation.set(readFacilitation(this.doc))
+    facilitation.observe(onFacilitation)
+    onFacilitation()
+
+    // A refused update stays in our document and would be offered again on every reconnect:
+    // stop talking to the server until the local copy is reset (see resetLocalCopy).
+    const stopRejected = react('rejected update', () => {
+      // Disconnecting sets atoms (status): after the reaction, not while it captures.
+      if (this.channel.rejected.get()) queueMicrotask(() => provider.disconnect())
+    })
+
     // When the browser says the network is gone, drop the socket ourselves rather than wait
     // for a timeout; edits keep going into the document and IndexedDB and are sent on return.
     const online = () => {
       this.browserOnline.set(true)
-      if (!this.closed.get()) provider.connect()
+      if (this.closed.get() || this.channel.rejected.get()) return
+      provider.connect()
+      this.drafts?.provider.connect()
     }
     const offline = () => {
       this.browserOnline.set(false)
       provider.disconnect()
+      this.drafts?.provider.disconnect()
     }
     window.addEventListener('online', online)
     window.addEventListener('offline', offline)
@@ -113,13 +157,27 @@ export class BoardConnection {
       provider.off('connection-close', onClose)
       provider.off('closed', onClosed)
       meta.unobserve(onMeta)
+      facilitation.unobserve(onFacilitation)
+      stopRejected()
       window.removeEventListener('online', online)
       window.removeEventListener('offline', offline)
     })
   }
 
+  /**
+   * Throws away this browser's copy of the board (not the private drafts, which the server
+   * never refuses) and reloads, so the board comes fresh from the server.
+   */
+  async resetLocalCopy(): Promise<void> {
+    this.provider.disconnect()
+    await Promise.race([this.idb.clearData(), new Promise((resolve) => setTimeout(resolve, RESET_WAIT_MS))])
+    location.reload()
+  }
+
   destroy(): void {
     for (const dispose of this.disposers.splice(0)) dispose()
+    this.channel.destroy()
+    this.drafts?.destroy()
     this.provider.destroy()
     void this.idb.destroy()
     this.doc.destroy()

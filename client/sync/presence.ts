@@ -16,6 +16,7 @@ const CURSOR_INTERVAL_MS = 50 // ~20 updates a second
 // tldraw hides collaborators whose last activity is over a minute old; refresh well before.
 const REFRESH_MS = 10_000
 
+const round = (n: number) => Math.round(n * 10) / 10
 const presenceId = (clientId: number) => InstancePresenceRecordType.createId(String(clientId))
 
 interface AwarenessChange {
@@ -31,11 +32,11 @@ interface AwarenessChange {
  */
 export function startPresence(editor: Editor, awareness: Awareness, user: PeerUser): () => void {
   const store = editor.store
-  awareness.setLocalState({ user, cursor: null, selection: [], pageId: editor.getCurrentPageId() })
+  awareness.setLocalState({ user, cursor: null, selection: [], pageId: editor.getCurrentPageId(), camera: null, screen: null, following: null })
 
   const publishCursor = throttle(() => {
     const { x, y } = editor.inputs.getCurrentPagePoint()
-    awareness.setLocalStateField('cursor', { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 })
+    awareness.setLocalStateField('cursor', { x: round(x), y: round(y) })
   }, CURSOR_INTERVAL_MS)
   const onEvent = (info: TLEventInfo) => {
     if (info.type === 'pointer' && info.name === 'pointer_move') publishCursor()
@@ -45,6 +46,25 @@ export function startPresence(editor: Editor, awareness: Awareness, user: PeerUs
   const stopSelection = react('publish selection', () => {
     awareness.setLocalStateField('selection', editor.getSelectedShapeIds())
     awareness.setLocalStateField('pageId', editor.getCurrentPageId())
+  })
+
+  // The view, for people who follow us: throttled like the cursor, since it changes every frame of a pan.
+  const publishView = throttle(() => {
+    const { x, y, z } = editor.getCamera()
+    const { w, h } = editor.getViewportScreenBounds()
+    const following = editor.getInstanceState().followingUserId
+    awareness.setLocalState({
+      ...awareness.getLocalState(),
+      camera: { x: round(x), y: round(y), z: Math.round(z * 1000) / 1000 },
+      screen: { w: Math.round(w), h: Math.round(h) },
+      following: following ? following.replace(/^user:/, '') : null,
+    })
+  }, CURSOR_INTERVAL_MS)
+  const stopView = react('publish view', () => {
+    editor.getCamera()
+    editor.getViewportScreenBounds()
+    editor.getInstanceState().followingUserId
+    publishView()
   })
 
   const mirrored = new Set<number>()
@@ -60,7 +80,10 @@ export function startPresence(editor: Editor, awareness: Awareness, user: PeerUs
       selectedShapeIds: peer.selection as TLShapeId[],
       currentPageId: peer.pageId as TLPageId,
       lastActivityTimestamp: now,
-      meta: { sector: peer.user.sector },
+      camera: peer.camera,
+      screenBounds: peer.screen ? { x: 0, y: 0, w: peer.screen.w, h: peer.screen.h } : null,
+      followingUserId: peer.following ? createUserId(peer.following) : null,
+      meta: { sector: peer.user.sector, role: peer.user.role },
     })
   }
   const mirror = (clientIds: Iterable<number>) => {
@@ -94,7 +117,9 @@ export function startPresence(editor: Editor, awareness: Awareness, user: PeerUs
     awareness.off('change', onChange)
     editor.off('event', onEvent)
     stopSelection()
+    stopView()
     publishCursor.cancel()
+    publishView.cancel()
     const ids = [...mirrored].map(presenceId)
     mirrored.clear()
     store.mergeRemoteChanges(() => store.remove(ids))

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useState } from 'react'
+import { useValue } from 'tldraw'
+import type { Ballot, FacilitationState } from '../../core/facilitation.ts'
+import type { Intent } from '../../core/intents.ts'
+import { useT } from '../i18n/I18nProvider.tsx'
+import type { MessageKey } from '../i18n/messages.ts'
+import type { BoardConnection } from '../sync/connection.ts'
+import type { IntentResult } from '../sync/snurra-channel.ts'
+
+/** The facilitation state, live: re-renders whenever the server writes a part of it. */
+export function useFacilitation(connection: BoardConnection): FacilitationState {
+  return useValue('facilitation', () => connection.facilitation.get(), [connection])
+}
+
+/** This person's ballot in the current vote (empty when the ballot is from an older round). */
+export function useMyBallot(connection: BoardConnection): Ballot {
+  return useValue(
+    'my ballot',
+    () => {
+      const { round, ballot } = connection.channel.ballot.get()
+      return round === connection.facilitation.get().vote.round ? ballot : {}
+    },
+    [connection],
+  )
+}
+
+/** The server's clock, re-read every `ms` while `active` (for a running timer). */
+export function useServerNow(connection: BoardConnection, active: boolean, ms = 250): number {
+  const offset = useValue('clock offset', () => connection.channel.clockOffset.get(), [connection])
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    setNow(Date.now())
+    if (!active) return
+    const timer = setInterval(() => setNow(Date.now()), ms)
+    return () => clearInterval(timer)
+  }, [active, ms])
+  return now + offset
+}
+
+const ERROR_KEYS: Record<Exclude<IntentResult, { ok: true }>['error'], MessageKey> = {
+  invalid: 'facilitation.error.invalid',
+  forbidden: 'facilitation.error.forbidden',
+  'no-identity': 'facilitation.error.noIdentity',
+  'no-vote': 'vote.error.noVote',
+  'no-votes-left': 'vote.error.noVotesLeft',
+  'one-per-card': 'vote.error.onePerCard',
+  'not-voted': 'vote.error.notVoted',
+  'unknown-card': 'vote.error.unknownCard',
+  malformed: 'facilitation.error.invalid',
+  offline: 'facilitation.error.offline',
+  timeout: 'facilitation.error.timeout',
+}
+
+/**
+ * Sends intents and keeps a message about the last one for a status line: the error, or
+ * `done` (if given) on success. `busy` is true while an answer is awaited.
+ */
+export function useIntent(connection: BoardConnection) {
+  const t = useT()
+  const [message, setMessage] = useState('')
+  const [busy, setBusy] = useState(false)
+  const send = useCallback(
+    async (intent: Intent, done?: string): Promise<boolean> => {
+      setBusy(true)
+      const result = await connection.channel.send(intent)
+      setBusy(false)
+      setMessage(result.ok ? (done ?? '') : t(ERROR_KEYS[result.error]))
+      return result.ok
+    },
+    [connection, t],
+  )
+  return { send, message, busy, setMessage }
+}

@@ -1,0 +1,137 @@
+import { createShapeId, createTLStore, defaultBindingUtils, defaultShapeUtils, GeoShapeUtil, type TLRecord, type TLShape, type TLStore } from 'tldraw'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { deleteRecord, recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
+import { loadDocIntoStore, receiveDocChanges, sendStoreChanges, type DocSources } from '../../client/sync/store-binding.ts'
+
+/**
+ * The union of the board and the private drafts in one tldraw store (client/sync/store-binding.ts),
+ * with plain geo shapes: the binding does not care about the shape type.
+ */
+const GRACE = 3000
+// tldraw's own defaults, so the test does not restate its schema.
+const GEO_PROPS = new (GeoShapeUtil as unknown as new (editor: null) => GeoShapeUtil)(null).getDefaultProps()
+
+function geo(id: string, text = ''): TLShape {
+  return {
+    id: createShapeId(id),
+    typeName: 'shape',
+    type: 'geo',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a1',
+    parentId: 'page:page',
+    isLocked: false,
+    opacity: 1,
+    meta: { text },
+    props: GEO_PROPS,
+  } as unknown as TLShape
+}
+
+const asJson = (r: TLRecord) => r as unknown as JsonRecord
+/** A change from the server (or another tab): any origin but the binding's own. */
+const remote = (doc: Y.Doc, fn: (map: ReturnType<typeof recordsOf>) => void) => doc.transact(() => fn(recordsOf(doc)), 'server')
+
+let store: TLStore
+let sources: DocSources
+let stops: Array<() => void>
+/** Every id the store removed, in order. */
+let removed: string[]
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
+  sources = { board: new Y.Doc(), drafts: new Y.Doc(), origin: { source: 'test' } }
+  // The page the shapes live on comes from the board.
+  const page = store.get('page:page' as TLRecord['id'])
+  if (page) remote(sources.board, (map) => writeRecord(map, asJson(page)))
+  removed = []
+  stops = [store.listen(({ changes }) => removed.push(...Object.keys(changes.removed)), { scope: 'document' })]
+})
+afterEach(() => {
+  for (const stop of stops) stop()
+  vi.useRealTimers()
+})
+
+function bind(isDraft: (r: TLRecord) => boolean = () => false) {
+  loadDocIntoStore(store, sources, { migrateFrom: null, upgrade: false })
+  const common = { origin: sources.origin, migrateFrom: () => null }
+  stops.push(receiveDocChanges(store, sources.board, { ...common, other: sources.drafts, otherWins: false, removalGraceMs: 0 }))
+  stops.push(receiveDocChanges(store, sources.drafts!, { ...common, other: sources.board, otherWins: true, removalGraceMs: GRACE }))
+  stops.push(sendStoreChanges(store, sources, { canWrite: () => true, isDraft }))
+}
+
+const has = (doc: Y.Doc, id: string) => recordsOf(doc).has(createShapeId(id))
+const metaText = (id: string) => (store.get(createShapeId(id)) as TLShape | undefined)?.meta.text
+
+describe('the store shows the board and the drafts together', () => {
+  it('loads both, and the board wins when both hold a record', () => {
+    remote(sources.board, (map) => writeRecord(map, asJson(geo('a', 'board'))))
+    remote(sources.drafts!, (map) => writeRecord(map, asJson(geo('b', 'draft'))))
+    remote(sources.drafts!, (map) => writeRecord(map, asJson(geo('a', 'stale draft'))))
+    bind()
+    expect(metaText('a')).toBe('board')
+    expect(metaText('b')).toBe('draft')
+  })
+
+  it('puts new records where isDraft says, and edits and deletions where the record lives', () => {
+    bind((r) => r.typeName === 'shape' && (r as TLShape).meta.text === 'secret')
+    store.put([geo('pub', 'public'), geo('priv', 'secret')])
+    expect(has(sources.board, 'pub')).toBe(true)
+    expect(has(sources.drafts!, 'pub')).toBe(false)
+    expect(has(sources.drafts!, 'priv')).toBe(true)
+    expect(has(sources.board, 'priv')).toBe(false)
+
+    // Editing the draft stays in the drafts, even once it no longer matches isDraft.
+    store.update(createShapeId('priv'), (r) => ({ ...r, x: 50, meta: { text: 'edited' } }))
+    expect(has(sources.board, 'priv')).toBe(false)
+    store.remove([createShapeId('priv'), createShapeId('pub')])
+    expect(has(sources.drafts!, 'priv')).toBe(false)
+    expect(has(sources.board, 'pub')).toBe(false)
+  })
+
+  it('keeps a revealed card without a gap when the board copy arrives first', () => {
+    bind(() => true)
+    store.put([geo('c', 'secret')])
+    const record = asJson(store.get(createShapeId('c'))!)
+    remote(sources.board, (map) => writeRecord(map, record))
+    remote(sources.drafts!, (map) => deleteRecord(map, record.id))
+    vi.advanceTimersByTime(GRACE * 2)
+    expect(removed).toEqual([])
+    expect(store.has(createShapeId('c'))).toBe(true)
+    // Now it lives on the board: edits go there.
+    store.update(createShapeId('c'), (r) => ({ ...r, x: 99 }))
+    expect(has(sources.board, 'c')).toBe(true)
+    expect(has(sources.drafts!, 'c')).toBe(false)
+  })
+
+  it('keeps a revealed card without a gap when the drafts deletion arrives first', () => {
+    bind(() => true)
+    store.put([geo('d', 'secret')])
+    const record = asJson(store.get(createShapeId('d'))!)
+    remote(sources.drafts!, (map) => deleteRecord(map, record.id))
+    vi.advanceTimersByTime(GRACE / 2)
+    expect(store.has(createShapeId('d'))).toBe(true)
+    remote(sources.board, (map) => writeRecord(map, record))
+    vi.advanceTimersByTime(GRACE * 2)
+    expect(removed).toEqual([])
+    expect(store.has(createShapeId('d'))).toBe(true)
+  })
+
+  it('removes a draft deleted elsewhere once the grace period has passed', () => {
+    bind(() => true)
+    store.put([geo('e', 'secret')])
+    remote(sources.drafts!, (map) => deleteRecord(map, createShapeId('e')))
+    expect(store.has(createShapeId('e'))).toBe(true)
+    vi.advanceTimersByTime(GRACE + 1)
+    expect(store.has(createShapeId('e'))).toBe(false)
+  })
+
+  it('removes a board record deleted by someone else at once', () => {
+    remote(sources.board, (map) => writeRecord(map, asJson(geo('f', 'board'))))
+    bind()
+    remote(sources.board, (map) => deleteRecord(map, createShapeId('f')))
+    expect(store.has(createShapeId('f'))).toBe(false)
+  })
+})
