@@ -1,10 +1,11 @@
 import { getIndexBelow, type IndexKey } from '@tldraw/utils'
 import type { ActionPath } from './board-meta.ts'
 import type { JsonRecord } from './record-store.ts'
+import { templateShapeRecord } from './template-record.ts'
 import { SEGMENT_TYPE, type SegmentKind, type SegmentShapeProps } from './shapes.ts'
 import type { Template } from './template.ts'
 
-export const PAGE_ID = 'page:page'
+export { PAGE_ID } from './template-record.ts'
 export const DOCUMENT_ID = 'document:document'
 
 /**
@@ -68,26 +69,10 @@ export function circleSegments(template: Template, paths: ActionPath[]): Segment
   return out
 }
 
-/**
- * A full tldraw shape record for a segment. The template layer is locked (only the
- * facilitator's setup writes it) and sits below every card: `index` comes from the caller,
- * below the lowest index on the page.
- */
+/** The template-layer record of a segment: its box is the square around its ring. */
 export function segmentRecord(spec: SegmentSpec, index: IndexKey): JsonRecord {
-  return {
-    id: spec.id,
-    typeName: 'shape',
-    type: SEGMENT_TYPE,
-    parentId: PAGE_ID,
-    index,
-    x: -spec.props.outerRadius,
-    y: -spec.props.outerRadius,
-    rotation: 0,
-    isLocked: true,
-    opacity: 1,
-    meta: { template: true },
-    props: { ...spec.props },
-  }
+  const r = spec.props.outerRadius
+  return templateShapeRecord(spec.id, SEGMENT_TYPE, { x: -r, y: -r }, { ...spec.props }, index)
 }
 
 /** Angle of a page point around the circle's centre, in [0, 360), clockwise from 12 o'clock. */

@@ -1,6 +1,6 @@
 import type { IndexKey } from '@tldraw/utils'
-import { PAGE_ID } from './circle.ts'
 import type { JsonRecord } from './record-store.ts'
+import { templateShapeRecord } from './template-record.ts'
 import { CELL_TYPE, type CellKind, type CellShapeProps } from './shapes.ts'
 import type { Template } from './template.ts'
 
@@ -56,22 +56,9 @@ export function matrixCells(template: Template): CellSpec[] {
   return out
 }
 
-/** A locked template-layer shape record for a cell (see segmentRecord in circle.ts). */
+/** The template-layer record of a cell. */
 export function cellRecord(spec: CellSpec, index: IndexKey): JsonRecord {
-  return {
-    id: spec.id,
-    typeName: 'shape',
-    type: CELL_TYPE,
-    parentId: PAGE_ID,
-    index,
-    x: spec.x,
-    y: spec.y,
-    rotation: 0,
-    isLocked: true,
-    opacity: 1,
-    meta: { template: true },
-    props: { ...spec.props },
-  }
+  return templateShapeRecord(spec.id, CELL_TYPE, { x: spec.x, y: spec.y }, { ...spec.props }, index)
 }
 
 /**
