@@ -21,6 +21,9 @@ describe('compaction', () => {
     for (let i = 0; i < 20; i++) write(a.doc, cardRecord(i, { x: i * 7 }))
     await waitFor(() => read(b.doc, 'shape:card-19') !== undefined, 'B to see update 20')
 
+    // Compaction runs right after the update that reaches the threshold is applied and sent,
+    // so allow it a moment to land before reading the file from outside.
+    await waitFor(() => logRows(server, board.id) < 5, 'the log to be compacted below 5 rows')
     const rows = logRows(server, board.id)
     const snap = snapshot(server, board.id)
     expect(rows).toBeLessThan(5)
