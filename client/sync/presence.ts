@@ -13,6 +13,8 @@ import { readPeer, type PeerUser } from './awareness-state.ts'
 import { throttle } from './throttle.ts'
 
 const CURSOR_INTERVAL_MS = 50 // ~20 updates a second
+// Followers ease towards the view anyway; ten updates a second keep panning traffic down.
+const VIEW_INTERVAL_MS = 100
 // tldraw hides collaborators whose last activity is over a minute old; refresh well before.
 const REFRESH_MS = 10_000
 
@@ -48,7 +50,7 @@ export function startPresence(editor: Editor, awareness: Awareness, user: PeerUs
     awareness.setLocalStateField('pageId', editor.getCurrentPageId())
   })
 
-  // The view, for people who follow us: throttled like the cursor, since it changes every frame of a pan.
+  // The view, for people who follow us: throttled, since it changes every frame of a pan.
   const publishView = throttle(() => {
     const { x, y, z } = editor.getCamera()
     const { w, h } = editor.getViewportScreenBounds()
@@ -59,7 +61,7 @@ export function startPresence(editor: Editor, awareness: Awareness, user: PeerUs
       screen: { w: Math.round(w), h: Math.round(h) },
       following: following ? following.replace(/^user:/, '') : null,
     })
-  }, CURSOR_INTERVAL_MS)
+  }, VIEW_INTERVAL_MS)
   const stopView = react('publish view', () => {
     editor.getCamera()
     editor.getViewportScreenBounds()
