@@ -1,4 +1,5 @@
-import { useId, useRef, useState } from 'react'
+import { LinkField } from '../components/LinkField.tsx'
+import { useState } from 'react'
 import type { Role } from '../../core/roles.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { replaceLinks } from './replace-links.ts'
@@ -46,39 +47,12 @@ export function LinkControls({ boardId, token }: { boardId: string; token: strin
         </button>
       )}
       {step.kind === 'done' &&
-        (['participant', 'viewer'] as const).map((role) => <CopyField key={role} role={role} url={step.links[role]} onCopied={setMessage} />)}
+        (['participant', 'viewer'] as const).map((role) => (
+          <LinkField key={role} role={role} url={step.links[role]} label={t(role === 'participant' ? 'role.linkParticipant' : 'role.linkViewer')} testId={`new-link-${role}`} onCopied={setMessage} />
+        ))}
       <p className="status-line" role="status" aria-live="polite">
         {message}
       </p>
-    </div>
-  )
-}
-
-function CopyField({ role, url, onCopied }: { role: 'participant' | 'viewer'; url: string; onCopied(message: string): void }) {
-  const t = useT()
-  const id = useId()
-  const input = useRef<HTMLInputElement>(null)
-  const roleName = t(`role.${role}`)
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(url)
-      onCopied(t('people.linkCopied', { role: roleName }))
-    } catch {
-      input.current?.select()
-      onCopied(t('people.linkCopyFailed'))
-    }
-  }
-
-  return (
-    <div className="field">
-      <label htmlFor={id}>{t(role === 'participant' ? 'role.linkParticipant' : 'role.linkViewer')}</label>
-      <div className="link-row">
-        <input id={id} ref={input} type="text" readOnly value={url} onFocus={(e) => e.target.select()} data-testid={`new-link-${role}`} />
-        <button type="button" className="button button--small" onClick={() => void copy()} aria-label={t('people.copyLink', { role: roleName })}>
-          {t('people.copy')}
-        </button>
-      </div>
     </div>
   )
 }

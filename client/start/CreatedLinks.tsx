@@ -3,6 +3,7 @@ import type { CreatedBoard } from '../api.ts'
 import { ROLES, type Role } from '../../core/roles.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
+import { LinkField } from '../components/LinkField.tsx'
 
 const LINK_LABEL: Record<Role, MessageKey> = {
   facilitator: 'role.linkFacilitator',
@@ -26,7 +27,7 @@ export function CreatedLinks({ board, onAnother }: { board: CreatedBoard; onAnot
       </h1>
       <p>{t('start.linksIntro')}</p>
       {ROLES.map((role) => (
-        <LinkField key={role} role={role} url={board.links[role]} label={t(LINK_LABEL[role])} onCopied={setAnnouncement} />
+        <LinkField key={role} role={role} url={board.links[role]} label={t(LINK_LABEL[role])} testId={`link-${role}`} onCopied={setAnnouncement} />
       ))}
       <p className="actions">
         <a className="button primary" href={board.links.facilitator} data-testid="open-facilitator">
@@ -40,34 +41,5 @@ export function CreatedLinks({ board, onAnother }: { board: CreatedBoard; onAnot
         {announcement}
       </div>
     </section>
-  )
-}
-
-function LinkField({ role, url, label, onCopied }: { role: Role; url: string; label: string; onCopied(message: string): void }) {
-  const t = useT()
-  const id = useId()
-  const input = useRef<HTMLInputElement>(null)
-  const roleName = t(`role.${role}`)
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(url)
-      onCopied(t('start.copied', { role: roleName }))
-    } catch {
-      input.current?.select()
-      onCopied(t('start.copyFailed'))
-    }
-  }
-
-  return (
-    <div className="field link-field">
-      <label htmlFor={id}>{label}</label>
-      <div className="link-row">
-        <input id={id} ref={input} type="text" readOnly value={url} data-testid={`link-${role}`} onFocus={(e) => e.target.select()} />
-        <button type="button" className="button" onClick={copy} aria-label={t('start.copyLabel', { role: roleName })}>
-          {t('start.copy')}
-        </button>
-      </div>
-    </div>
   )
 }

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createBoard, ensureClientBuilt, launchBrowser, startE2EServer, type E2EServer } from './browser.ts'
+import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, newPage, startE2EServer, type E2EServer } from './browser.ts'
 
 const PATHS = ['Väg ett', 'Väg två', 'Väg tre', 'Väg fyra']
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
@@ -20,20 +20,8 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-  return context.newPage()
-}
-
-async function join(link: string, name: string): Promise<Page> {
-  const page = await openPage()
-  await page.goto(link)
-  await page.getByTestId('join-name').fill(name)
-  await page.getByTestId('join-sector').selectOption({ index: 1 })
-  await page.getByTestId('join-submit').click()
-  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
-  return page
-}
+const openPage = () => newPage(browser)
+const join = async (link: string, name: string) => joinBoard(await openPage(), link, name)
 
 /** A board with the four paths set up by its facilitator, and a participant on it. */
 async function boardWithPaths(title: string): Promise<{ fac: Page; par: Page }> {

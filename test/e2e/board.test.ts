@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createBoard, ensureClientBuilt, launchBrowser, startE2EServer, watchForeignRequests, type E2EServer } from './browser.ts'
+import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, startE2EServer, type E2EServer, watchForeignRequests } from './browser.ts'
 
 const MAIN_TASKS = [
   'Mer jämlika, hälsofrämjande och trygga uppväxtvillkor',
@@ -31,13 +31,7 @@ async function openPage(): Promise<{ page: Page; context: BrowserContext; foreig
   return { page, context, foreign: watchForeignRequests(page, server.url) }
 }
 
-async function join(page: Page, link: string, name: string): Promise<void> {
-  await page.goto(link)
-  await page.getByTestId('join-name').fill(name)
-  await page.getByTestId('join-sector').selectOption({ index: 1 })
-  await page.getByTestId('join-submit').click()
-  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
-}
+const join = (page: Page, link: string, name: string) => joinBoard(page, link, name)
 
 const cardCount = (page: Page) => page.locator(CARD).count()
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -78,4 +79,20 @@ export function watchForeignRequests(page: Page, origin: string): string[] {
     if (new URL(url).origin !== origin) foreign.push(url)
   })
   return foreign
+}
+
+/** A fresh browser context (its own storage, so its own person) and a page in it. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  return context.newPage()
+}
+
+/** Opens a board link, answers the join dialog and waits until the page is online. */
+export async function joinBoard(page: Page, link: string, name: string): Promise<Page> {
+  await page.goto(link)
+  await page.getByTestId('join-name').fill(name)
+  await page.getByTestId('join-sector').selectOption({ index: 1 })
+  await page.getByTestId('join-submit').click()
+  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
+  return page
 }

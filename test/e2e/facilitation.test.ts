@@ -6,7 +6,7 @@ import { isCardRecord } from '../../core/board-view.ts'
 import { MESSAGE_SNURRA } from '../../core/messages.ts'
 import { readAllRecords, recordsOf, writeRecord } from '../../core/record-store.ts'
 import { connectSynced } from '../helpers/clients.ts'
-import { createBoard, ensureClientBuilt, launchBrowser, startE2EServer, type E2EServer } from './browser.ts'
+import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, startE2EServer, type E2EServer } from './browser.ts'
 
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
 // Vitest's default (1 s) is short for a round trip through the server under load.
@@ -49,12 +49,7 @@ async function open(init?: () => void): Promise<Opened> {
 }
 
 async function join(opened: Opened, link: string, name: string): Promise<Opened> {
-  const { page } = opened
-  await page.goto(link)
-  await page.getByTestId('join-name').fill(name)
-  await page.getByTestId('join-sector').selectOption({ index: 1 })
-  await page.getByTestId('join-submit').click()
-  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
+  await joinBoard(opened.page, link, name)
   return opened
 }
 
@@ -116,7 +111,9 @@ describe('facilitation with a facilitator and a participant', () => {
     await expect.poll(() => par.page.getByTestId('timer').count(), { timeout: 10_000 }).toBe(1)
     const [a, b] = await Promise.all([remaining(fac.page), remaining(par.page)])
     expect(a).toBeGreaterThan(170_000)
-    expect(a).toBeLessThanOrEqual(180_000)
+    // The clock offset is estimated from one message, so it may be off by that message's
+    // latency: allow a second above the full duration.
+    expect(a).toBeLessThanOrEqual(181_000)
     expect(Math.abs(a - b)).toBeLessThan(2000)
     await expect.poll(() => par.page.getByTestId('timer-time').innerText(), POLL).toMatch(/^2:5\d$/)
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createBoard, ensureClientBuilt, launchBrowser, startE2EServer, type E2EServer } from './browser.ts'
+import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, newPage, startE2EServer, type E2EServer } from './browser.ts'
 
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
 const LINES = '.snurra-connection:not(.snurra-connection--drawing)'
@@ -30,16 +30,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function join(link: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
-  const page = await context.newPage()
-  await page.goto(link)
-  await page.getByTestId('join-name').fill(name)
-  await page.getByTestId('join-sector').selectOption({ index: 1 })
-  await page.getByTestId('join-submit').click()
-  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
-  return page
-}
+const join = async (link: string, name: string) => joinBoard(await newPage(browser), link, name)
 
 type Point = { x: number; y: number }
 
