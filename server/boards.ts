@@ -35,9 +35,8 @@ export class Boards {
         log,
         compactEvery,
         onEmpty,
-        guard: (conn, update) => {
-          // The facilitator's setup may touch anything but facilitation; others need a closer look.
-          const targets = inspectUpdate(room.doc, update)
+        guard: (conn, update, decoded) => {
+          const targets = inspectUpdate(room.doc, update, decoded)
           const verdict = judgeWrite(conn.role, facilitation!.state, targets, (id) => isTemplateRecordIn(room.doc, id))
           return verdict.ok ? null : verdict.reason
         },

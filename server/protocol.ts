@@ -19,11 +19,13 @@ export const SYNC_UPDATE = 2
 
 export type ClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'update'; update: Uint8Array }
+  | { type: 'update'; update: Uint8Array; decoded: DecodedUpdate }
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'query-awareness' }
   | { type: 'auth' }
   | { type: 'snurra'; payload: Record<string, unknown> }
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 
 export class ProtocolError extends Error {
   override name = 'ProtocolError'
@@ -53,8 +55,10 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
         return { type: 'sync-step1', stateVector: payload }
       }
       if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
-        checkCausality(Y.decodeUpdate(payload).structs)
-        return { type: 'update', update: payload }
+        // Decoded once here; the write rules and the redundancy check reuse it.
+        const decoded = Y.decodeUpdate(payload)
+        checkCausality(decoded.structs)
+        return { type: 'update', update: payload, decoded }
       }
       throw new ProtocolError(`unknown sync step ${step}`)
     }

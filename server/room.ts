@@ -4,7 +4,7 @@ import { encodeSnurraMessage, type ServerSnurraMessage } from '../core/messages.
 import type { Role } from '../core/roles.ts'
 import { CLOSE } from './close-codes.ts'
 import type { Logger } from './log.ts'
-import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage } from './protocol.ts'
+import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage, type DecodedUpdate } from './protocol.ts'
 import type { StoredBoard } from './storage/storage.ts'
 
 /** One connected client as the room sees it. */
@@ -26,7 +26,7 @@ export interface RoomStore {
 }
 
 /** Judges a client's update before it is stored; `null` lets it through. */
-export type WriteGuard = (conn: Connection, update: Uint8Array) => Extract<ServerSnurraMessage, { t: 'rejected' }>['reason'] | null
+export type WriteGuard = (conn: Connection, update: Uint8Array, decoded: DecodedUpdate) => Extract<ServerSnurraMessage, { t: 'rejected' }>['reason'] | null
 
 export interface RoomOptions {
   store: RoomStore
@@ -127,7 +127,7 @@ export class Room {
       }
       case 'update':
         if (conn.role === 'viewer') return // a viewer's edits are dropped, never stored or forwarded
-        this.enqueue(() => this.store(conn, message.update))
+        this.enqueue(() => this.store(conn, message.update, message.decoded))
         return
       case 'awareness':
         try {
@@ -221,10 +221,10 @@ export class Room {
     if (this.uncompacted >= this.opts.compactEvery) await this.compact()
   }
 
-  private async store(conn: Connection, update: Uint8Array): Promise<void> {
+  private async store(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): Promise<void> {
     // A sync step 2 usually carries nothing the server lacks: no need for a log row.
-    if (addsNothing(this.doc, update)) return
-    const refused = this.opts.guard?.(conn, update)
+    if (addsNothing(this.doc, decoded)) return
+    const refused = this.opts.guard?.(conn, update, decoded)
     if (refused) {
       this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason: refused })
       this.sendSnurra(conn, { t: 'rejected', reason: refused })
@@ -292,8 +292,7 @@ export class Room {
 }
 
 /** Whether an update holds no struct and no deletion beyond what the document already has. */
-function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update)
+function addsNothing(doc: Y.Doc, { structs, ds }: DecodedUpdate): boolean {
   if (!structs.every((s) => s.id.clock + s.length <= Y.getState(doc.store, s.id.client))) return false
   // Yjs sends the whole delete set with every sync: it adds nothing if all of it is deleted here.
   for (const [client, ranges] of ds.clients) {

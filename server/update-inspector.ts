@@ -49,8 +49,8 @@ function setsTemplateMark(item: Y.Item): boolean {
   )
 }
 
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateTargets {
-  const { structs, ds } = Y.decodeUpdate(update)
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, decoded = Y.decodeUpdate(update)): UpdateTargets {
+  const { structs, ds } = decoded
   const incoming = new Map<number, Y.Item[]>()
   for (const s of structs) {
     if (!(s instanceof Y.Item)) continue
