@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useValue } from 'tldraw'
 import type { Session } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
-import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
+import { PageShell } from '../components/PageShell.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 import type { BoardConnection } from '../sync/connection.ts'
 import { hasJoined, loadProfile, rememberJoined, saveProfile, type Profile } from './identity.ts'
@@ -42,59 +42,53 @@ export function JoinDialog({ connection, session, onJoin }: { connection: BoardC
   }
 
   return (
-    <div className="notice-page">
-      <header className="start-header">
-        <p className="app-name">{t('app.name')}</p>
-        <LanguageSwitch />
-      </header>
-      <main className="notice-main" id="main">
-        <section className="card-panel" aria-labelledby={ids.heading}>
-          <h1 id={ids.heading}>{t('join.heading', { title: meta?.title || session.title })}</h1>
-          <p>{t('join.intro')}</p>
-          <form onSubmit={submit} noValidate data-testid="join-form">
-            <div className="field">
-              <label htmlFor={ids.name}>{t('join.name')}</label>
-              <input
-                id={ids.name}
-                name="name"
-                type="text"
-                autoComplete="name"
-                maxLength={80}
-                required
-                autoFocus
-                value={name}
-                onChange={(e) => {
-                  setName(e.target.value)
-                  setError(false)
-                }}
-                aria-invalid={error || undefined}
-                aria-describedby={error ? ids.error : undefined}
-                data-testid="join-name"
-              />
-              {error && (
-                <p id={ids.error} className="error-line" role="alert">
-                  {t('join.nameRequired')}
-                </p>
-              )}
-            </div>
-            <div className="field">
-              <label htmlFor={ids.sector}>{t('join.sector')}</label>
-              <select id={ids.sector} name="sector" value={chosenSector} onChange={(e) => setSector(e.target.value)} data-testid="join-sector" aria-busy={!sectors || undefined}>
-                <option value="">{sectors ? t('join.sectorNone') : t('join.sectorsLoading')}</option>
-                {sectors?.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="button primary" data-testid="join-submit">
-              {t('join.submit')}
-            </button>
-          </form>
-          <p className="hint">{t('role.label', { role: t(`role.${session.role}`) })}</p>
-        </section>
-      </main>
-    </div>
+    <PageShell variant="notice">
+      <section className="card-panel" aria-labelledby={ids.heading}>
+        <h1 id={ids.heading}>{t('join.heading', { title: meta?.title || session.title })}</h1>
+        <p>{t('join.intro')}</p>
+        <form onSubmit={submit} noValidate data-testid="join-form">
+          <div className="field">
+            <label htmlFor={ids.name}>{t('join.name')}</label>
+            <input
+              id={ids.name}
+              name="name"
+              type="text"
+              autoComplete="name"
+              maxLength={80}
+              required
+              autoFocus
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value)
+                setError(false)
+              }}
+              aria-invalid={error || undefined}
+              aria-describedby={error ? ids.error : undefined}
+              data-testid="join-name"
+            />
+            {error && (
+              <p id={ids.error} className="error-line" role="alert">
+                {t('join.nameRequired')}
+              </p>
+            )}
+          </div>
+          <div className="field">
+            <label htmlFor={ids.sector}>{t('join.sector')}</label>
+            <select id={ids.sector} name="sector" value={chosenSector} onChange={(e) => setSector(e.target.value)} data-testid="join-sector" aria-busy={!sectors || undefined}>
+              <option value="">{sectors ? t('join.sectorNone') : t('join.sectorsLoading')}</option>
+              {sectors?.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button primary" data-testid="join-submit">
+            {t('join.submit')}
+          </button>
+        </form>
+        <p className="hint">{t('role.label', { role: t(`role.${session.role}`) })}</p>
+      </section>
+    </PageShell>
   )
 }

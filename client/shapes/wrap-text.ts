@@ -41,9 +41,3 @@ export function textColorOn(hex: string): string {
   // Contrast with white is 1.05/(L+0.05); with #111 it is (L+0.05)/0.0556. Pick the larger.
   return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.0556 ? '#ffffff' : '#111111'
 }
-
-/** The largest font size up to `max` at which the longest word still fits on one line. */
-export function fitFontSize(text: string, max: number, width: number): number {
-  const longest = Math.max(1, ...text.split(/\s+/).map((w) => w.length))
-  return Math.max(10, Math.min(max, Math.floor(width / (longest * 0.62))))
-}

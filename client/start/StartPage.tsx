@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
-import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx'
+import { PageShell } from '../components/PageShell.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
 import { CreatedLinks } from './CreatedLinks.tsx'
 import { templateName } from './template-name.ts'
@@ -26,19 +26,13 @@ export function StartPage() {
   }, [])
 
   return (
-    <div className="start-page">
-      <header className="start-header">
-        <p className="app-name">{t('app.name')}</p>
-        <LanguageSwitch />
-      </header>
-      <main className="start-main" id="main">
-        {created ? (
-          <CreatedLinks board={created} onAnother={() => setCreated(null)} />
-        ) : (
-          <CreateForm templates={templates} onCreated={setCreated} />
-        )}
-      </main>
-    </div>
+    <PageShell variant="start">
+      {created ? (
+        <CreatedLinks board={created} onAnother={() => setCreated(null)} />
+      ) : (
+        <CreateForm templates={templates} onCreated={setCreated} />
+      )}
+    </PageShell>
   )
 }
 
