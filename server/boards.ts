@@ -7,6 +7,7 @@ import { judgeWrite } from './policy.ts'
 import { Room } from './room.ts'
 import { boardStore, privateStore } from './room-stores.ts'
 import type { Rooms } from './rooms.ts'
+import type { FanoutHub, RoomFanout } from './scaleout/room-fanout.ts'
 import type { Storage } from './storage/storage.ts'
 import { inspectUpdate } from './update-inspector.ts'
 
@@ -15,6 +16,8 @@ export interface BoardsOptions {
   storage: Storage
   log: Logger
   compactEvery: number
+  /** Set when other instances may serve the same boards (DATABASE_URL, REDIS_URL). */
+  scaleout?: FanoutHub
 }
 
 export const privateRoomName = (boardId: string, personId: string) => `${boardId}/private/${personId}`
@@ -27,20 +30,35 @@ export class Boards {
   constructor(private readonly opts: BoardsOptions) {}
 
   openBoard(boardId: string): Promise<Room> {
-    const { storage, log, compactEvery } = this.opts
+    const { storage, log, compactEvery, scaleout } = this.opts
     return this.opts.rooms.acquire(boardId, (onEmpty) => {
       let facilitation: Facilitation | null = null
+      let fanout: RoomFanout | undefined
       const room: Room = new Room(boardId, {
         store: boardStore(storage, boardId),
         log,
         compactEvery,
         onEmpty,
+        fanout:
+          scaleout &&
+          ((r) =>
+            (fanout = scaleout.attach(r, {
+              sequenced: true,
+              loadSince: (seq) => storage.loadSince(boardId, seq),
+              onBallot: (personId) => void r.run(() => facilitation!.resendBallot(personId)),
+            }))),
         guard: (conn, update, decoded) => {
           const targets = inspectUpdate(room.doc, update, decoded)
           const verdict = judgeWrite(conn.role, facilitation!.state, targets, (id) => isTemplateRecordIn(room.doc, id))
           return verdict.ok ? null : verdict.reason
         },
-        onSnurraMessage: (conn, payload) => facilitation!.handle(conn, payload),
+        // Intents check, then act (vote limits, ballots): one board's are handled one at a time
+        // across all instances, each on a document that has every change stored before it.
+        onSnurraMessage: (conn, payload) =>
+          storage.exclusive(boardId, async () => {
+            await fanout?.catchUp()
+            await facilitation!.handle(conn, payload)
+          }),
         onJoined: (conn) => facilitation!.joined(conn),
       })
       facilitation = new Facilitation(room, {
@@ -49,15 +67,21 @@ export class Boards {
         log,
         openPrivate: (personId) => this.openPrivate(boardId, personId),
         releasePrivate: (personId, drafts) => this.opts.rooms.release(privateRoomName(boardId, personId), drafts),
+        ballotChanged: (personId) => fanout?.ballotChanged(personId),
       })
       return room
     })
   }
 
   openPrivate(boardId: string, personId: string): Promise<Room> {
-    const { storage, log, compactEvery } = this.opts
+    const { storage, log, compactEvery, scaleout } = this.opts
     const name = privateRoomName(boardId, personId)
-    return this.opts.rooms.acquire(name, (onEmpty) => new Room(name, { store: privateStore(storage, boardId, personId), log, compactEvery, onEmpty }))
+    return this.opts.rooms.acquire(name, (onEmpty) => {
+      const store = privateStore(storage, boardId, personId)
+      // A person's drafts have no numbered log: another instance's changes are caught up whole.
+      const fanout = scaleout && ((r: Room) => scaleout.attach(r, { sequenced: false, loadSince: () => store.load() }))
+      return new Room(name, { store, log, compactEvery, onEmpty, fanout })
+    })
   }
 }
 

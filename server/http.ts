@@ -6,12 +6,18 @@ import { isRole, type Role } from '../core/roles.ts'
 import type { Template } from '../core/template.ts'
 import type { Config } from './config.ts'
 import type { Logger } from './log.ts'
+import { serveMetrics, type Metrics } from './metrics.ts'
 import { serveStatic } from './static.ts'
 import type { Storage } from './storage/storage.ts'
 import { CLOSE } from './close-codes.ts'
 import { boardLinks, currentGenerations, isCurrent, rotateLinks } from './links.ts'
 import type { Rooms } from './rooms.ts'
 import { verifyToken, type TokenClaims } from './tokens.ts'
+import { HttpError, json, readJson } from './http-util.ts'
+import type { ApiContext } from './api/context.ts'
+import { routeBoardData } from './api/routes.ts'
+import { boardRoomNames } from './board-lifecycle.ts'
+import type { Boards } from './boards.ts'
 
 export interface HttpDeps {
   config: Config
@@ -20,9 +26,10 @@ export interface HttpDeps {
   secret: Buffer
   log: Logger
   rooms: Rooms
+  boards: Boards
+  metrics: Metrics
 }
 
-const MAX_JSON_BODY = 64 * 1024
 const MAX_TITLE = 200
 
 const SECURITY_HEADERS = {
@@ -34,17 +41,8 @@ const SECURITY_HEADERS = {
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
 export function createHttpHandler(deps: HttpDeps) {
-  const { config, storage, templates, secret, log, rooms } = deps
+  const { config, storage, templates, secret, log, rooms, boards, metrics } = deps
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET'
@@ -53,6 +51,7 @@ export function createHttpHandler(deps: HttpDeps) {
       await storage.ping()
       return json(res, 200, { status: 'ok' })
     }
+    if (path === '/metrics' && method === 'GET') return serveMetrics(req, res, metrics, config.metricsToken)
     if (path === '/config.js' && method === 'GET') {
       // The client reads run-time settings from here, so one build serves every deployment.
       const body = `window.__SNURRA_CONFIG__ = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey })};\n`
@@ -67,6 +66,7 @@ export function createHttpHandler(deps: HttpDeps) {
     if (session && method === 'GET') return getSession(res, session[1], url.searchParams.get('token'))
     const links = /^\/api\/boards\/([^/]+)\/links$/.exec(path)
     if (links && method === 'POST') return replaceLinks(req, res, links[1], url.searchParams.get('token'))
+    if (path.startsWith('/api/boards/') && (await routeBoardData(api, req, res, url))) return
     if (path.startsWith('/api/')) throw new HttpError(404, 'not found')
 
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed')
@@ -106,7 +106,7 @@ export function createHttpHandler(deps: HttpDeps) {
     const check = verifyToken(secret, token, boardId)
     if (!check.ok) throw new HttpError(401, 'invalid or expired link')
     const board = await storage.getBoard(boardId)
-    if (!board) throw new HttpError(404, 'no such board')
+    if (!board) throw (await storage.wasDeleted(boardId)) ? new HttpError(410, 'this board was deleted') : new HttpError(404, 'no such board')
     if (!isCurrent(check.claims, await currentGenerations(storage, boardId))) throw new HttpError(401, 'this link has been replaced')
     return { claims: check.claims, title: board.title }
   }
@@ -127,13 +127,14 @@ export function createHttpHandler(deps: HttpDeps) {
       throw new HttpError(400, 'roles must list "participant" and/or "viewer"')
     }
     const generations = await rotateLinks(storage, boardId, roles)
-    for (const name of [...rooms.names()]) {
-      if (name !== boardId && !name.startsWith(boardId + '/')) continue
+    for (const name of boardRoomNames(rooms, boardId)) {
       for (const conn of [...(rooms.get(name)?.connections() ?? [])]) if (roles.includes(conn.role)) conn.close(CLOSE.unauthorized, 'link replaced')
     }
     log.info('links replaced', { board: boardId, roles })
     json(res, 200, { id: boardId, links: boardLinks(secret, baseUrl(req), boardId, expiry(), generations) })
   }
+
+  const api: ApiContext = { storage, rooms, boards, log, authorize, newLinks: (req, id) => boardLinks(secret, baseUrl(req), id, expiry(), {}) }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
@@ -146,36 +147,11 @@ export function createHttpHandler(deps: HttpDeps) {
     try {
       await route(req, res, url)
     } catch (err) {
-      if (err instanceof HttpError) return json(res, err.status, { error: err.message })
+      if (err instanceof HttpError) return json(res, err.status, { error: err.message, ...err.details })
       // Log the path only: the query string may hold a token.
       log.error('request failed', { method: req.method, path: url.pathname, error: (err as Error).message })
       if (!res.headersSent) json(res, 500, { error: 'internal error' })
       else res.destroy()
     }
   }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
-  res.end(text)
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'expected Content-Type: application/json')
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_JSON_BODY) throw new HttpError(413, `request body over ${MAX_JSON_BODY} bytes`)
-    chunks.push(chunk as Buffer)
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
-  } catch {
-    throw new HttpError(400, 'request body is not valid JSON')
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'request body must be a JSON object')
-  return parsed as Record<string, unknown>
 }

@@ -23,6 +23,9 @@ export class Rooms {
    */
   async acquire(name: string, create: (onEmpty: (room: Room) => void) => Room): Promise<Room> {
     this.cancelIdle(name)
+    // A room that failed to store a change of its own (storage was down) is loaded afresh;
+    // left in place, every client that reconnects to it would wait forever for its sync.
+    if (this.rooms.get(name)?.stale) void this.unload(name)
     // A room still being unloaded must finish storing before it is loaded again.
     await this.unloading.get(name)
     let room = this.rooms.get(name)
@@ -61,6 +64,15 @@ export class Rooms {
     const done = room.unload().finally(() => this.unloading.delete(name))
     this.unloading.set(name, done)
     return done
+  }
+
+  /** Drops a room without storing it (its board is being erased). */
+  discard(name: string): Promise<void> {
+    this.cancelIdle(name)
+    const room = this.rooms.get(name)
+    if (!room) return this.unloading.get(name) ?? Promise.resolve()
+    this.rooms.delete(name)
+    return room.discard()
   }
 
   /** Shutdown: close every connection with `code`, then store and unload every room. */

@@ -16,6 +16,8 @@ export function BoardBanners({ connection, board, role }: { connection: BoardCon
       ? t('status.closedUnauthorized')
       : closed?.kind === 'not-found'
         ? t('status.closedNotFound')
+        : closed?.kind === 'deleted'
+          ? t('status.closedDeleted')
         : closed?.kind === 'malformed'
           ? t('status.closedMalformed')
           : closed

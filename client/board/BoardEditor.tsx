@@ -7,6 +7,7 @@ import { ActivityToggles } from '../activity/ActivityToggles.tsx'
 import { useActivityView } from '../activity/useActivityView.ts'
 import type { Session } from '../api.ts'
 import { canvasComponents, canvasOverrides, canvasTools, startCanvas } from '../canvas/index.ts'
+import { ExportButton, type BoardRef } from '../export/ExportButton.tsx'
 import { tldrawLicenseKey } from '../config.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
@@ -25,6 +26,7 @@ import { PathsPanel } from './PathsPanel.tsx'
 import { PeoplePanel } from './PeoplePanel.tsx'
 import { guardTemplateLayer } from './template-guard.ts'
 import { createTldrawUser } from './tldraw-user.ts'
+import { VersionsButton } from '../versions/VersionsButton.tsx'
 import { fitTemplateWhileUntouched } from './zoom.ts'
 
 const tools = [SnurraSelectTool, ...canvasTools, ...facilitationTools]
@@ -73,12 +75,15 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
   )
 
   const isFacilitator = session.role === 'facilitator'
+  const boardRef: BoardRef = { boardId: session.boardId, role: session.role, title: meta?.title || session.title, connection }
   const showPaths = isFacilitator && meta?.template.layout === 'circle'
 
   return (
     <div className="board-page">
       <BoardHeader title={meta?.title || session.title} role={session.role} connection={connection} editor={readonly ? null : editor}>
         <ActivityToggles view={activityView} onChange={setActivityView} />
+        <ExportButton editor={editor} board={boardRef} />
+        <VersionsButton board={boardRef} />
       </BoardHeader>
       <BoardBanners connection={connection} board={setup.board} role={session.role} />
       <FacilitationBar connection={connection} board={setup.board} editor={editor} />

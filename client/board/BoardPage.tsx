@@ -3,6 +3,7 @@ import { useValue } from 'tldraw'
 import { ApiError, fetchSession, type Session } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { BoardConnection } from '../sync/connection.ts'
+import { forgetBoardLocally } from '../sync/local-copies.ts'
 import { BoardEditor } from './BoardEditor.tsx'
 import { JoinDialog } from './JoinDialog.tsx'
 import { Notice } from './Notice.tsx'
@@ -22,7 +23,12 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string |
     setSession({ state: 'loading' })
     fetchSession(boardId, token).then(
       (s) => live && setSession({ state: 'ready', session: s }),
-      (err: unknown) => live && setSession({ state: 'failed', status: err instanceof ApiError ? err.status : 0, message: (err as Error).message }),
+      (err: unknown) => {
+        const status = err instanceof ApiError ? err.status : 0
+        // Deleted while this browser was away: its copies of the board go now.
+        if (status === 410) void forgetBoardLocally(boardId)
+        if (live) setSession({ state: 'failed', status, message: (err as Error).message })
+      },
     )
     return () => {
       live = false
@@ -34,6 +40,7 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string |
   if (session.state === 'failed') {
     if (session.status === 401) return <Notice message={t('board.badLink')} />
     if (session.status === 404) return <Notice message={t('board.notFound')} />
+    if (session.status === 410) return <Notice message={t('board.deleted')} />
     return <Notice message={t('board.sessionFailed', { reason: session.message })} onRetry={() => setAttempt((n) => n + 1)} />
   }
   return <ConnectedBoard session={session.session} token={token} />
@@ -54,12 +61,19 @@ function ConnectedBoard({ session, token }: { session: Session; token: string })
   return <SyncedBoard connection={connection} session={session} profile={profile} />
 }
 
+const closedMessage = {
+  unauthorized: 'status.closedUnauthorized',
+  'not-found': 'status.closedNotFound',
+  deleted: 'status.closedDeleted',
+  malformed: 'status.closedMalformed',
+} as const
+
 function SyncedBoard({ connection, session, profile }: { connection: BoardConnection; session: Session; profile: Profile }) {
   const t = useT()
   const synced = useValue('synced', () => connection.synced.get(), [connection])
   const closed = useValue('closed', () => connection.closed.get(), [connection])
   if (!synced) {
-    if (closed) return <Notice message={t(closed.kind === 'unauthorized' ? 'status.closedUnauthorized' : closed.kind === 'not-found' ? 'status.closedNotFound' : 'status.closedMalformed')} />
+    if (closed) return <Notice message={t(closedMessage[closed.kind === 'other' ? 'malformed' : closed.kind])} />
     return <Notice message={t('board.syncing')} busy />
   }
   return <BoardEditor connection={connection} session={session} profile={profile} />

@@ -28,12 +28,17 @@ function useVotableCards(editor: Editor, votes: VoteController, privateIds: Read
  * The vote without the canvas: every card that can be voted on, with buttons to cast and take
  * back a vote (the keyboard way to vote), and the ranked results once they are shown.
  */
-export function VotePanel({ editor, votes, privateIds }: { editor: Editor; votes: VoteController; privateIds: ReadonlySet<string> }) {
+export function VotePanel(props: { editor: Editor; votes: VoteController; privateIds: ReadonlySet<string> }) {
+  const view = useValue('vote view', () => props.votes.view.get(), [props.votes])
+  // Without a vote, no list of votable cards is kept up to date (it re-sorts on every change).
+  return view.status === 'idle' ? null : <ActiveVotePanel {...props} />
+}
+
+function ActiveVotePanel({ editor, votes, privateIds }: { editor: Editor; votes: VoteController; privateIds: ReadonlySet<string> }) {
   const t = useT()
   const headingId = useId()
   const view = useValue('vote view', () => votes.view.get(), [votes])
   const cards = useVotableCards(editor, votes, privateIds)
-  if (view.status === 'idle') return null
   const titleOf = (row: CardRow) => row.title || t('card.untitled')
   const ranked = view.showResults ? rankResults(view.results, cards) : []
 

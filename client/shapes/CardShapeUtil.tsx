@@ -2,7 +2,9 @@ import { useEffect, useRef } from 'react'
 import { BaseBoxShapeUtil, HTMLContainer, useEditor, useIsEditing, useSvgExportContext, useValue, type TLResizeInfo } from 'tldraw'
 import { defaultActivity } from '../../core/activity.ts'
 import { CARD_SIZE, CARD_TYPE, cardShapeProps, type CardShapeProps } from '../../core/shapes.ts'
+import { labelsAtom } from '../activity/board-labels.ts'
 import { CardFace } from '../activity/CardFace.tsx'
+import { CardSvg } from '../export/card-svg.tsx'
 import { CardBadges } from '../facilitation/CardBadges.tsx'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { CardShape } from './types.ts'
@@ -40,6 +42,11 @@ export class CardShapeUtil extends BaseBoxShapeUtil<CardShape> {
 
   component(shape: CardShape) {
     return <CardView shape={shape} />
+  }
+
+  // Without this tldraw would export the HTML face inside a foreignObject, which PDF cannot show.
+  override toSvg(shape: CardShape) {
+    return <CardSvg props={shape.props} labels={labelsAtom(this.editor.store).get()} />
   }
 
   getIndicatorPath(shape: CardShape) {

@@ -3,6 +3,7 @@ import { createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } 
 import { useT } from '../i18n/I18nProvider.tsx'
 import { PageShell } from '../components/PageShell.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
+import { DeletedNotice } from '../export/DeletedNotice.tsx'
 import { CreatedLinks } from './CreatedLinks.tsx'
 import { templateName } from './template-name.ts'
 
@@ -27,6 +28,7 @@ export function StartPage() {
 
   return (
     <PageShell variant="start">
+      <DeletedNotice />
       {created ? (
         <CreatedLinks board={created} onAnother={() => setCreated(null)} />
       ) : (

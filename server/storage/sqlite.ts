@@ -31,6 +31,18 @@ const MIGRATIONS: string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (board_id, key)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE versions (
+     board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+     id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     state BLOB NOT NULL,
+     PRIMARY KEY (board_id, id)
+   ) WITHOUT ROWID;`,
+  `CREATE TABLE deleted_boards (
+     id TEXT PRIMARY KEY,
+     deleted_at INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ]
 
 export function openSqliteStorage(dataDir: string): Storage {
@@ -42,12 +54,24 @@ export function openSqliteStorage(dataDir: string): Storage {
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  // Deleted boards must really be gone from the file (GDPR erasure), not linger in free pages.
+  db.pragma('secure_delete = ON')
   migrate(db)
 
   const q = {
     insertBoard: db.prepare('INSERT INTO boards (id, title, template_id, created_at) VALUES (?, ?, ?, ?)'),
     getBoard: db.prepare<[string], { id: string; title: string; template_id: string; created_at: number }>(
       'SELECT id, title, template_id, created_at FROM boards WHERE id = ?',
+    ),
+    listBoards: db.prepare<[], { id: string; title: string; template_id: string; created_at: number }>(
+      'SELECT id, title, template_id, created_at FROM boards ORDER BY created_at, id',
+    ),
+    insertVersion: db.prepare('INSERT INTO versions (board_id, id, name, created_at, state) VALUES (?, ?, ?, ?, ?)'),
+    listVersions: db.prepare<[string], { id: string; name: string; created_at: number }>(
+      'SELECT id, name, created_at FROM versions WHERE board_id = ? ORDER BY created_at, id',
+    ),
+    getVersion: db.prepare<[string, string], { id: string; name: string; created_at: number; state: Buffer }>(
+      'SELECT id, name, created_at, state FROM versions WHERE board_id = ? AND id = ?',
     ),
     getSnapshot: db.prepare<[string], { state: Buffer; upto_seq: number }>('SELECT state, upto_seq FROM snapshots WHERE board_id = ?'),
     getUpdates: db.prepare<[string, number], { seq: number; data: Buffer }>(
@@ -62,6 +86,8 @@ export function openSqliteStorage(dataDir: string): Storage {
     ),
     deleteUpdatesUpTo: db.prepare('DELETE FROM updates WHERE board_id = ? AND seq <= ?'),
     deleteBoard: db.prepare('DELETE FROM boards WHERE id = ?'),
+    insertTombstone: db.prepare('INSERT OR IGNORE INTO deleted_boards (id, deleted_at) VALUES (?, ?)'),
+    getTombstone: db.prepare<[string], { id: string }>('SELECT id FROM deleted_boards WHERE id = ?'),
     getState: db.prepare<[string, string], { value: string }>('SELECT value FROM board_state WHERE board_id = ? AND key = ?'),
     setState: db.prepare(
       'INSERT INTO board_state (board_id, key, value) VALUES (?, ?, ?) ON CONFLICT(board_id, key) DO UPDATE SET value = excluded.value',
@@ -85,9 +111,30 @@ export function openSqliteStorage(dataDir: string): Storage {
     q.insertBoard.run(info.id, info.title, info.templateId, info.createdAt)
     q.upsertSnapshot.run(info.id, state, 0)
   })
+  const appendMany = db.transaction((id: string, updates: Uint8Array[]) =>
+    updates.map((update) => {
+      const seq = seqFor(id)
+      q.insertUpdate.run(id, seq, update)
+      return seq
+    }),
+  )
   const compact = db.transaction((id: string, snapshot: Uint8Array, uptoSeq: number) => {
-    q.upsertSnapshot.run(id, snapshot, uptoSeq)
+    // Never replace a snapshot with an older one (same rule as PostgreSQL's, see storage.ts).
+    if ((q.getSnapshot.get(id)?.upto_seq ?? -1) < uptoSeq) q.upsertSnapshot.run(id, snapshot, uptoSeq)
     q.deleteUpdatesUpTo.run(id, uptoSeq)
+  })
+
+  // One synchronous read transaction, so a compaction cannot fall between snapshot and log.
+  const loadSince = db.transaction((id: string, afterSeq: number): StoredBoard => {
+    const snap = q.getSnapshot.get(id)
+    const withSnapshot = snap !== undefined && snap.upto_seq > afterSeq
+    const from = withSnapshot ? snap.upto_seq : Math.max(afterSeq, 0)
+    const rows = q.getUpdates.all(id, from)
+    return {
+      snapshot: withSnapshot ? new Uint8Array(snap.state) : null,
+      updates: rows.map((r) => new Uint8Array(r.data)),
+      lastSeq: rows.length ? rows[rows.length - 1].seq : from,
+    }
   })
 
   return {
@@ -96,22 +143,34 @@ export function openSqliteStorage(dataDir: string): Storage {
     },
     async getBoard(id) {
       const row = q.getBoard.get(id)
-      return row ? { id: row.id, title: row.title, templateId: row.template_id, createdAt: row.created_at } : null
+      return row ? boardInfo(row) : null
     },
-    async loadBoard(id): Promise<StoredBoard> {
-      const snap = q.getSnapshot.get(id)
-      const uptoSeq = snap?.upto_seq ?? 0
-      const rows = q.getUpdates.all(id, uptoSeq)
-      return {
-        snapshot: snap ? new Uint8Array(snap.state) : null,
-        updates: rows.map((r) => new Uint8Array(r.data)),
-        lastSeq: rows.length ? rows[rows.length - 1].seq : uptoSeq,
-      }
+    async listBoards() {
+      return q.listBoards.all().map(boardInfo)
+    },
+    async saveVersion(boardId, info, state) {
+      q.insertVersion.run(boardId, info.id, info.name, info.createdAt, state)
+    },
+    async listVersions(boardId) {
+      return q.listVersions.all(boardId).map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }))
+    },
+    async getVersion(boardId, versionId) {
+      const row = q.getVersion.get(boardId, versionId)
+      return row ? { info: { id: row.id, name: row.name, createdAt: row.created_at }, state: new Uint8Array(row.state) } : null
+    },
+    async loadBoard(id) {
+      return loadSince(id, -1)
+    },
+    async loadSince(id, afterSeq) {
+      return loadSince(id, afterSeq)
     },
     async appendUpdate(id, update) {
       const seq = seqFor(id)
       q.insertUpdate.run(id, seq, update)
       return seq
+    },
+    async appendUpdates(id, updates) {
+      return appendMany(id, updates)
     },
     async compact(id, snapshot, uptoSeq) {
       compact(id, snapshot, uptoSeq)
@@ -128,8 +187,22 @@ export function openSqliteStorage(dataDir: string): Storage {
       return q.listState.all({ id, prefix }).map((r) => r.key)
     },
     async deleteBoard(id) {
-      q.deleteBoard.run(id)
+      // ON DELETE CASCADE takes the log, snapshot, versions and private state with it.
+      db.transaction(() => {
+        q.deleteBoard.run(id)
+        q.insertTombstone.run(id, Date.now())
+      })()
       nextSeq.delete(id)
+      // Erasure: do not leave the deleted rows readable in free pages or the WAL.
+      db.pragma('wal_checkpoint(TRUNCATE)')
+    },
+    async exclusive(_key, fn) {
+      // One process owns a SQLite file (instances cannot share it), and within a process the
+      // callers already serialise: nothing to lock.
+      return fn()
+    },
+    async wasDeleted(id) {
+      return q.getTombstone.get(id) !== undefined
     },
     async ping() {
       db.prepare('SELECT 1').get()
@@ -139,6 +212,13 @@ export function openSqliteStorage(dataDir: string): Storage {
     },
   }
 }
+
+const boardInfo = (row: { id: string; title: string; template_id: string; created_at: number }) => ({
+  id: row.id,
+  title: row.title,
+  templateId: row.template_id,
+  createdAt: row.created_at,
+})
 
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number

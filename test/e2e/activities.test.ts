@@ -1,31 +1,19 @@
-import AxeBuilder from '@axe-core/playwright'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, newPage, startE2EServer, type E2EServer } from './browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { axeViolations, createBoard, joinBoard, newPage, useServerAndBrowser } from './browser.ts'
 
 const PATHS = ['Väg ett', 'Väg två', 'Väg tre', 'Väg fyra']
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 
-let server: E2EServer
-let browser: Browser
+const e2e = useServerAndBrowser()
 
-beforeAll(async () => {
-  await ensureClientBuilt()
-  server = await startE2EServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
 
-const openPage = () => newPage(browser)
+const openPage = () => newPage(e2e.browser)
 const join = async (link: string, name: string) => joinBoard(await openPage(), link, name)
 
 /** A board with the four paths set up by its facilitator, and a participant on it. */
 async function boardWithPaths(title: string): Promise<{ fac: Page; par: Page }> {
-  const board = await createBoard(server.url, 'hallunda-norsborg', title)
+  const board = await createBoard(e2e.server.url, 'hallunda-norsborg', title)
   const fac = await join(board.links.facilitator, 'Fia Facilitator')
   await fac.getByTestId('paths-input').fill(PATHS.join('\n'))
   await fac.getByTestId('paths-save').click()
@@ -55,13 +43,6 @@ async function tabTo(page: Page, match: (f: Awaited<ReturnType<typeof focused>>)
     if (match(await focused(page))) return
   }
   throw new Error(`Tab never reached the wanted control; last was ${JSON.stringify(await focused(page))}`)
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(WCAG).analyze()
-  // An analysis that checked nothing must not pass as "no violations".
-  expect(result.passes.length).toBeGreaterThan(10)
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
 describe('activities against several action paths', () => {
@@ -167,7 +148,7 @@ describe('activities against several action paths', () => {
   }, 120_000)
 
   test('a viewer sees the activity and the list read-only', async () => {
-    const board = await createBoard(server.url, 'hallunda-norsborg', 'Åskådare')
+    const board = await createBoard(e2e.server.url, 'hallunda-norsborg', 'Åskådare')
     const fac = await join(board.links.facilitator, 'Fia Facilitator')
     await fac.getByTestId('paths-input').fill(PATHS.join('\n'))
     await fac.getByTestId('paths-save').click()

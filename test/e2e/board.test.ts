@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, startE2EServer, type E2EServer, watchForeignRequests } from './browser.ts'
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { createBoard, joinBoard, useServerAndBrowser, watchForeignRequests } from './browser.ts'
 
 const MAIN_TASKS = [
   'Mer jämlika, hälsofrämjande och trygga uppväxtvillkor',
@@ -10,25 +10,15 @@ const MAIN_TASKS = [
 ]
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
 
-let server: E2EServer
-let browser: Browser
+const e2e = useServerAndBrowser()
 const contexts: BrowserContext[] = []
 
-beforeAll(async () => {
-  await ensureClientBuilt()
-  server = await startE2EServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
 
 async function openPage(): Promise<{ page: Page; context: BrowserContext; foreign: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  const context = await e2e.browser.newContext({ viewport: { width: 1400, height: 900 } })
   contexts.push(context)
   const page = await context.newPage()
-  return { page, context, foreign: watchForeignRequests(page, server.url) }
+  return { page, context, foreign: watchForeignRequests(page, e2e.server.url) }
 }
 
 const join = (page: Page, link: string, name: string) => joinBoard(page, link, name)
@@ -38,18 +28,18 @@ const cardCount = (page: Page) => page.locator(CARD).count()
 describe('a workshop on one board', () => {
   test('start page creates a board and shows the three links', async () => {
     const { page, foreign } = await openPage()
-    await page.goto(server.url + '/')
+    await page.goto(e2e.server.url + '/')
     await page.locator('select[name=template]').selectOption('hallunda-norsborg')
     await page.locator('input[name=title]').fill('Höstworkshop')
     await page.getByTestId('create-form').locator('button[type=submit]').click()
     for (const role of ['facilitator', 'participant', 'viewer']) {
-      await expect.poll(() => page.getByTestId(`link-${role}`).inputValue()).toMatch(new RegExp(`^${server.url}/b/[a-z2-7]{16}\\?token=`))
+      await expect.poll(() => page.getByTestId(`link-${role}`).inputValue()).toMatch(new RegExp(`^${e2e.server.url}/b/[a-z2-7]{16}\\?token=`))
     }
     expect(foreign).toEqual([])
   })
 
   test('two people see the circle, each other’s cards and cursors, offline edits merge, and a restart loses nothing', async () => {
-    const board = await createBoard(server.url, 'hallunda-norsborg', 'Hallunda-Norsborg 2026')
+    const board = await createBoard(e2e.server.url, 'hallunda-norsborg', 'Hallunda-Norsborg 2026')
     const fac = await openPage()
     const par = await openPage()
     await join(fac.page, board.links.facilitator, 'Fia Facilitator')
@@ -87,7 +77,7 @@ describe('a workshop on one board', () => {
     await expect.poll(() => cardCount(par.page), { timeout: 20_000 }).toBe(3)
 
     // Stop and restart the server: a fresh page sees all three cards and the paths.
-    await server.restart()
+    await e2e.server.restart()
     const late = await openPage()
     await join(late.page, board.links.viewer, 'Vera Viewer')
     await expect.poll(() => cardCount(late.page), { timeout: 15_000 }).toBe(3)

@@ -1,26 +1,16 @@
-import { expect } from 'vitest'
+import AxeBuilder from '@axe-core/playwright'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../helpers/chromium.ts'
 import { startServer, type SnurraServer } from '../../server/app.ts'
 import { buildClient, clientIsStale } from '../../server/client-build.ts'
 import { readConfig } from '../../server/config.ts'
 import { createLogger } from '../../server/log.ts'
 
-export const CHROMIUM = '/usr/bin/chromium'
-
-/** Flags for a root, sandbox-less, offline machine: no background calls to Google's hosts. */
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-]
+export { CHROMIUM } from '../helpers/chromium.ts'
 
 /** Builds dist/client when it is missing or older than its sources (`npm test` builds first). */
 export async function ensureClientBuilt(): Promise<void> {
@@ -29,9 +19,7 @@ export async function ensureClientBuilt(): Promise<void> {
   if (clientIsStale(root, join(root, 'dist', 'client'))) await buildClient(root)
 }
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
-}
+export const launchBrowser = launchChromium
 
 export interface E2EServer {
   url: string
@@ -95,4 +83,37 @@ export async function joinBoard(page: Page, link: string, name: string): Promise
   await page.getByTestId('join-submit').click()
   await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('online')
   return page
+}
+
+/**
+ * What every e2e file starts with: the client built, a server and a browser before its tests,
+ * both stopped after them. Read `e2e.server` and `e2e.browser` inside tests and hooks.
+ */
+export function useServerAndBrowser(env: Record<string, string> = {}): { readonly server: E2EServer; readonly browser: Browser } {
+  const e2e = {} as { server: E2EServer; browser: Browser }
+  beforeAll(async () => {
+    await ensureClientBuilt()
+    e2e.server = await startE2EServer(env)
+    e2e.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await e2e.browser?.close()
+    await e2e.server?.stop()
+  })
+  return e2e
+}
+
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+/**
+ * axe-core's WCAG 2.1 A/AA violations on the page, or within the parts `include` selects, as
+ * `rule: targets` lines (an empty list passes). An analysis that checked almost nothing must
+ * not pass as "no violations", hence `minPasses`.
+ */
+export async function axeViolations(page: Page, include: string[] = [], minPasses = 10): Promise<string[]> {
+  let builder = new AxeBuilder({ page }).withTags(WCAG_21_AA)
+  for (const part of include) builder = builder.include(part)
+  const result = await builder.analyze()
+  expect(result.passes.length).toBeGreaterThan(minPasses)
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }

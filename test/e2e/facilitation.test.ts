@@ -1,33 +1,22 @@
-import AxeBuilder from '@axe-core/playwright'
 import * as decoding from 'lib0/decoding'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterEach, describe, expect, test } from 'vitest'
 import { isCardRecord } from '../../core/board-view.ts'
 import { MESSAGE_SNURRA } from '../../core/messages.ts'
 import { readAllRecords, recordsOf, writeRecord } from '../../core/record-store.ts'
 import { connectSynced } from '../helpers/clients.ts'
-import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, startE2EServer, type E2EServer } from './browser.ts'
+import { axeViolations, createBoard, joinBoard, useServerAndBrowser } from './browser.ts'
 
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
 // Vitest's default (1 s) is short for a round trip through the server under load.
 const POLL = { timeout: 10_000 }
 
-let server: E2EServer
-let browser: Browser
+const e2e = useServerAndBrowser()
 /** Uncaught errors on any page of the current test. */
 const errors: string[] = []
 
-beforeAll(async () => {
-  await ensureClientBuilt()
-  server = await startE2EServer()
-  browser = await launchBrowser()
-})
 afterEach(() => {
   expect(errors.splice(0)).toEqual([])
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
 })
 
 interface Opened {
@@ -38,7 +27,7 @@ interface Opened {
 
 /** A page in its own browser context (its own device key and IndexedDB), recording received frames. */
 async function open(init?: () => void): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+  const context = await e2e.browser.newContext({ viewport: { width: 1400, height: 900 } })
   if (init) await context.addInitScript(init)
   const page = await context.newPage()
   const frames: Buffer[] = []
@@ -76,11 +65,9 @@ const received = (frames: Buffer[], text: string) => frames.some((f) => f.includ
 /** WCAG 2.1 AA violations inside Snurra's facilitation parts of the page (not tldraw's canvas). */
 async function facilitationViolations(page: Page): Promise<string[]> {
   const parts = ['facilitation-bar', 'facilitator-panel', 'vote-panel', 'people'].map((id) => `[data-testid="${id}"]`)
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-  for (const part of parts) if ((await page.locator(part).count()) > 0) builder = builder.include(part)
-  const result = await builder.analyze()
-  expect(result.passes.length).toBeGreaterThan(5) // an analysis of nothing must not pass
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  const present = []
+  for (const part of parts) if ((await page.locator(part).count()) > 0) present.push(part)
+  return axeViolations(page, present, 5)
 }
 
 /** Opens the facilitator's disclosure group (if closed). */
@@ -90,7 +77,7 @@ async function openGroup(page: Page, testId: string): Promise<void> {
 }
 
 async function setup(title: string, participantInit?: () => void) {
-  const board = await createBoard(server.url, 'hallunda-norsborg', title)
+  const board = await createBoard(e2e.server.url, 'hallunda-norsborg', title)
   const fac = await join(await open(), board.links.facilitator, 'Fia Facilitator')
   const par = await join(await open(participantInit), board.links.participant, 'Per Deltagare')
   return { board, fac, par }
@@ -227,7 +214,7 @@ describe('facilitation with a facilitator and a participant', () => {
     await addCard(fac.page, 'Första kortet')
     await expect.poll(() => par.page.locator(CARD).count(), { timeout: 10_000 }).toBe(1)
     // A raw client holding the participant's link, as a modified client would.
-    const forger = await connectSynced(server.url.replace('http', 'ws'), board.id, tokenFromLink(board.links.participant))
+    const forger = await connectSynced(e2e.server.url.replace('http', 'ws'), board.id, tokenFromLink(board.links.participant))
     const rejected: string[] = []
     forger.provider.messageHandlers[MESSAGE_SNURRA] = (_e, decoder) => rejected.push(decoding.readVarString(decoder))
     const forge = (title: string) => {
@@ -257,7 +244,7 @@ describe('facilitation with a facilitator and a participant', () => {
     await addCard(par.page, 'Efter låset')
     await expect.poll(() => card(fac.page, 'Efter låset').count(), { timeout: 10_000 }).toBe(1)
     // The same forged write, unlocked, does arrive: the check above could have failed.
-    const again = await connectSynced(server.url.replace('http', 'ws'), board.id, tokenFromLink(board.links.participant))
+    const again = await connectSynced(e2e.server.url.replace('http', 'ws'), board.id, tokenFromLink(board.links.participant))
     const template = readAllRecords(again.doc).find(isCardRecord)!
     again.doc.transact(() => writeRecord(recordsOf(again.doc), { ...template, id: 'shape:forgedopen', props: { ...(template.props as object), title: 'Öppet kort' } }))
     await expect.poll(() => card(fac.page, 'Öppet kort').count(), { timeout: 10_000 }).toBe(1)

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createBoard, ensureClientBuilt, joinBoard, launchBrowser, newPage, startE2EServer, type E2EServer } from './browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { createBoard, joinBoard, newPage, useServerAndBrowser } from './browser.ts'
 
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
 const LINES = '.snurra-connection:not(.snurra-connection--drawing)'
@@ -17,20 +17,10 @@ const PRIORITIES = [
 ]
 const SECTORS = ['Bildningssektorn', 'Sociala sektorn', 'Samhällsbyggnadssektorn', 'Sektorn för verksamhetsstöd']
 
-let server: E2EServer
-let browser: Browser
+const e2e = useServerAndBrowser()
 
-beforeAll(async () => {
-  await ensureClientBuilt()
-  server = await startE2EServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-})
 
-const join = async (link: string, name: string) => joinBoard(await newPage(browser), link, name)
+const join = async (link: string, name: string) => joinBoard(await newPage(e2e.browser), link, name)
 
 type Point = { x: number; y: number }
 
@@ -70,7 +60,7 @@ async function pathId(page: Page, label: string): Promise<string> {
 
 describe('mapping activities on the canvas', () => {
   test('drop in a task segment, connect to three paths, and the facilitator’s path edits reach everyone', async () => {
-    const board = await createBoard(server.url, 'hallunda-norsborg', 'Kartläggning')
+    const board = await createBoard(e2e.server.url, 'hallunda-norsborg', 'Kartläggning')
     const fac = await join(board.links.facilitator, 'Fia Facilitator')
     await fac.getByTestId('paths-input').fill('Väg ett\nVäg två\nVäg tre\nVäg fyra')
     await fac.getByTestId('paths-save').click()
@@ -151,7 +141,7 @@ describe('mapping activities on the canvas', () => {
   }, 150_000)
 
   test('a Borlänge board shows the six priorities and four sectors, and a drop sets the priority and an empty sector', async () => {
-    const board = await createBoard(server.url, 'borlange-2022-2026', 'Borlänge')
+    const board = await createBoard(e2e.server.url, 'borlange-2022-2026', 'Borlänge')
     const fac = await join(board.links.facilitator, 'Fia Facilitator')
     const par = await join(board.links.participant, 'Per Deltagare')
     for (const label of [...PRIORITIES, ...SECTORS]) {
