@@ -1,12 +1,25 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+// Stops and starts the machine's PostgreSQL and Redis: run alone, after everything else, so no
+// other file that uses those services sees the outage.
+const SERVICE_FAULTS = 'test/integration/scaleout.test.ts'
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Integration and e2e suites start real servers and browsers; two cores, so keep it modest.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, SERVICE_FAULTS], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'service-faults', include: [SERVICE_FAULTS], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 })

@@ -5,10 +5,13 @@ import { CLOSE } from './close-codes.ts'
 import type { Config } from './config.ts'
 import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './log.ts'
+import { createMetrics, instrumentStorage, type Metrics } from './metrics.ts'
 import { Boards } from './boards.ts'
 import { Rooms } from './rooms.ts'
 import { loadSecret } from './secret.ts'
-import { openSqliteStorage } from './storage/sqlite.ts'
+import { Scaleout } from './scaleout/redis-fanout.ts'
+import { StorageOnlyHub } from './scaleout/storage-only.ts'
+import { openStorage } from './storage/open.ts'
 import type { Storage } from './storage/storage.ts'
 import { loadTemplates } from './templates.ts'
 import { createWebSocketHandler } from './websocket.ts'
@@ -18,6 +21,8 @@ export interface SnurraServer {
   rooms: Rooms
   storage: Storage
   log: Logger
+  /** Prometheus metrics (GET /metrics); other parts count into it, e.g. `metrics.redisErrors.inc()`. */
+  metrics: Metrics
   url: string
   /** Graceful stop: no new connections, close sockets with 1001, store every board, close storage. */
   close(): Promise<void>
@@ -33,9 +38,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel)
   const templates = loadTemplates(options.templatesDir ?? join(import.meta.dirname, '..', 'templates'))
   const secret = loadSecret(config.dataDir, config.secret)
-  const storage = options.storage ?? openSqliteStorage(config.dataDir)
+  const metrics = createMetrics()
+  const store = options.storage ?? (await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log }))
+  const storage = instrumentStorage(store, metrics)
+  const scaleout = config.redisUrl
+    ? new Scaleout({
+        redisUrl: config.redisUrl,
+        log,
+        resyncIntervalMs: config.resyncIntervalMs,
+        onRedisError: () => metrics.redisErrors.inc(),
+        // Test hook (not a setting): lose this share of incoming fan-out updates on purpose.
+        dropRate: Number(process.env.SNURRA_TEST_FANOUT_DROP) || 0,
+      })
+    : config.databaseUrl
+      ? new StorageOnlyHub({ log, resyncIntervalMs: config.resyncIntervalMs })
+      : undefined
   const rooms = new Rooms({ log, idleUnloadMs: config.idleUnloadMs })
-  const boards = new Boards({ rooms, storage, log, compactEvery: config.compactEvery })
+  const boards = new Boards({ rooms, storage, log, compactEvery: config.compactEvery, scaleout })
   const ws = createWebSocketHandler({
     rooms,
     boards,
@@ -43,9 +62,24 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     secret,
     log,
     maxPayload: config.maxPayload,
-    maxBufferedBytes: Math.max(8 * 1024 * 1024, config.maxPayload * 4),
+    maxBufferedBytes: config.maxBufferedBytes,
+    metrics,
+    limits: {
+      messagesPerSecond: config.rateLimitMessages,
+      bytesPerSecond: config.rateLimitBytes,
+      maxPayload: config.maxPayload,
+      perBoard: config.maxConnectionsPerBoard,
+      perAddress: config.maxConnectionsPerIp,
+      trustProxy: config.trustProxy,
+    },
+    origins: { allowed: config.allowedOrigins, publicUrl: config.publicUrl },
   })
-  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms })
+  metrics.observe({
+    openConnections: () => ws.wss.clients.size,
+    bufferedBytes: () => [...ws.wss.clients].reduce((sum, client) => sum + client.bufferedAmount, 0),
+    roomNames: () => rooms.names(),
+  })
+  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms, boards, metrics })
 
   const server = createServer((req, res) => void handle(req, res))
   server.on('upgrade', ws.handleUpgrade)
@@ -56,7 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   })
   const port = (server.address() as AddressInfo).port
   const url = `http://localhost:${port}`
-  log.info('listening', { port, url, dataDir: config.dataDir })
+  log.info('listening', { port, url, dataDir: config.dataDir, storage: config.databaseUrl ? 'postgresql' : 'sqlite', fanout: config.redisUrl ? 'redis' : scaleout ? 'storage' : 'none' })
 
   let closing: Promise<void> | null = null
   const close = () =>
@@ -65,9 +99,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await rooms.closeAll(CLOSE.goingAway, 'server shutting down')
       for (const client of ws.wss.clients) client.terminate()
       server.closeAllConnections()
+      await scaleout?.close()
       await storage.close()
       log.info('stopped')
     })())
 
-  return { server, rooms, storage, log, url, close }
+  return { server, rooms, storage, log, metrics, url, close }
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { parseAllowedOrigins } from './origin.ts'
 
 /** Every setting, read once from the environment. The README's configuration table mirrors this. */
 export interface Config {
@@ -17,6 +18,27 @@ export interface Config {
   compactEvery: number
   tokenTtlDays: number
   clientDir: string
+  // Limits and access (server/limits.ts, server/origin.ts, server/metrics.ts).
+  /** A client whose unsent data passes this is disconnected (1013). */
+  maxBufferedBytes: number
+  /** Per connection: sustained messages and bytes per second (bursts of two seconds' worth pass). */
+  rateLimitMessages: number
+  rateLimitBytes: number
+  maxConnectionsPerBoard: number
+  maxConnectionsPerIp: number
+  /** How many proxies in front of us append to X-Forwarded-For (TRUST_PROXY); 0 ignores the header. */
+  trustProxy: number
+  /** Origins allowed to open a WebSocket; null: the request's own host or PUBLIC_URL. */
+  allowedOrigins: string[] | null
+  /** If set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined
+  // Several instances (server/storage/postgres.ts, server/scaleout/).
+  /** PostgreSQL instead of SQLite. */
+  databaseUrl: string | undefined
+  /** Redis fan-out between instances that serve the same boards. */
+  redisUrl: string | undefined
+  /** How often a loaded board checks the database for updates a lost Redis message did not bring. */
+  resyncIntervalMs: number
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +55,40 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactEvery: int(env.COMPACT_EVERY, 500, 1, 1_000_000, 'COMPACT_EVERY'),
     tokenTtlDays: int(env.TOKEN_TTL_DAYS, 180, 1, 3650, 'TOKEN_TTL_DAYS'),
     clientDir: resolve(env.CLIENT_DIR ?? 'dist/client'),
+    ...readLimits(env),
+    ...readScaleout(env),
+  }
+}
+
+function readScaleout(env: NodeJS.ProcessEnv) {
+  const databaseUrl = env.DATABASE_URL || undefined
+  const redisUrl = env.REDIS_URL || undefined
+  // Instances sharing boards through Redis must share one database and one secret; refuse a
+  // setup that would look fine with one instance and lose data or links with two.
+  if (redisUrl && !databaseUrl) throw new Error('REDIS_URL needs DATABASE_URL: instances that share boards must share one PostgreSQL database')
+  if (redisUrl && !env.SNURRA_SECRET) throw new Error('REDIS_URL needs SNURRA_SECRET: every instance must sign and check links with the same secret')
+  return {
+    databaseUrl,
+    redisUrl,
+    resyncIntervalMs: int(env.RESYNC_INTERVAL_MS, 5000, 100, 3600_000, 'RESYNC_INTERVAL_MS'),
+  }
+}
+
+function readLimits(env: NodeJS.ProcessEnv) {
+  const maxPayload = int(env.MAX_PAYLOAD_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024, 'MAX_PAYLOAD_BYTES')
+  return {
+    maxBufferedBytes: int(env.MAX_BUFFERED_BYTES, Math.max(8 * 1024 * 1024, maxPayload * 4), 64 * 1024, 1024 ** 3, 'MAX_BUFFERED_BYTES'),
+    // Measured (test/e2e/drag-rate.test.ts): dragging a card sends ~90 messages and ~11 KB in its
+    // busiest second; a 240 Hz display would reach ~300 messages. Well above both, far below abuse.
+    rateLimitMessages: int(env.RATE_LIMIT_MESSAGES, 500, 1, 1_000_000, 'RATE_LIMIT_MESSAGES'),
+    rateLimitBytes: int(env.RATE_LIMIT_BYTES, 1024 * 1024, 1024, 1024 ** 3, 'RATE_LIMIT_BYTES'),
+    maxConnectionsPerBoard: int(env.MAX_CONNECTIONS_PER_BOARD, 500, 1, 1_000_000, 'MAX_CONNECTIONS_PER_BOARD'),
+    // A browser opens two sockets (the board and its private drafts), and a workshop room often
+    // reaches us through one NAT address: 200 lets 100 people in one building join.
+    maxConnectionsPerIp: int(env.MAX_CONNECTIONS_PER_IP, 200, 1, 1_000_000, 'MAX_CONNECTIONS_PER_IP'),
+    trustProxy: int(env.TRUST_PROXY, 0, 0, 10, 'TRUST_PROXY'),
+    allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    metricsToken: env.METRICS_TOKEN || undefined,
   }
 }
 

@@ -22,6 +22,8 @@ export interface FacilitationDeps {
   /** Loads (or finds) a person's private-draft room, for revealing it. */
   openPrivate(personId: string): Promise<Room>
   releasePrivate(personId: string, room: Room): void
+  /** Tells other instances that this person's ballot changed: their tabs of that person need it too. */
+  ballotChanged?(personId: string): void
 }
 
 /**
@@ -95,6 +97,7 @@ export class Facilitation {
       const current = this.ballots!
       await this.saveBallots({ round: current.round, byPerson: { ...current.byPerson, [conn.personId]: outcome.ballot } })
       this.sendBallot(conn.personId)
+      this.deps.ballotChanged?.(conn.personId)
     }
     next = this.withTally(next)
     if (!(await this.room.serverWrite(() => writeFacilitation(this.room.doc, next)))) return
@@ -109,6 +112,13 @@ export class Facilitation {
     if (vote.status === 'idle') return state
     const show = vote.status === 'closed' || !vote.hideResultsUntilEnd
     return { ...state, vote: { ...vote, voters, results: show ? results : {} } }
+  }
+
+  /** Another instance changed this person's ballot. Run in the room's queue (it sets `ballots`). */
+  async resendBallot(personId: string): Promise<void> {
+    if (![...this.room.connections()].some((conn) => conn.personId === personId)) return
+    await this.loadBallots()
+    this.sendBallot(personId)
   }
 
   private sendBallot(personId: string): void {
@@ -151,7 +161,7 @@ export class Facilitation {
   }
 
   private async loadBallots(): Promise<Ballots> {
-    if (this.ballots) return this.ballots
+    // Read fresh every time: another instance may have written them since (see Boards).
     const stored = (await this.deps.storage.getState(this.deps.boardId, BALLOTS_KEY)) as Ballots | null
     this.ballots = stored && typeof stored.round === 'number' ? stored : { round: this.state.vote.round, byPerson: {} }
     return this.ballots

@@ -7,11 +7,12 @@ import { readConfig } from './config.ts'
 const root = join(import.meta.dirname, '..')
 const config = readConfig()
 if (process.env.SNURRA_SKIP_BUILD !== '1' && clientIsStale(root, config.clientDir)) {
-  console.log('Building the client (first start or sources changed)…')
+  // Messages for people go to stderr: stdout carries only JSON log lines.
+  console.error('Building the client (first start or sources changed)…')
   await buildClient(root)
 }
 const snurra = await startServer(config)
-console.log(`Snurra is running on ${snurra.url}`)
+console.error(`Snurra is running on ${snurra.url}`)
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

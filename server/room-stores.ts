@@ -7,6 +7,7 @@ export function boardStore(storage: Storage, boardId: string): RoomStore {
   return {
     load: () => storage.loadBoard(boardId),
     append: (update) => storage.appendUpdate(boardId, update),
+    appendMany: storage.appendUpdates ? (updates) => storage.appendUpdates!(boardId, updates) : undefined,
     compact: (snapshot, uptoSeq) => storage.compact(boardId, snapshot, uptoSeq),
   }
 }
@@ -17,27 +18,33 @@ export const PRIVATE_PREFIX = 'private:'
  * A person's private drafts (cards made in private mode): one small document per person, kept
  * whole in the board's server-private state and rewritten on every update, since it holds
  * only that person's unrevealed cards.
+ *
+ * Another instance may hold the same drafts (a second tab, a reveal run elsewhere), so every
+ * write merges into what is stored now, under a lock across instances, instead of overwriting
+ * it with what this instance happens to hold.
  */
 export function privateStore(storage: Storage, boardId: string, personId: string): RoomStore {
   const key = PRIVATE_PREFIX + personId
-  let state: Uint8Array | null = null
   let seq = 0
-  const save = (next: Uint8Array) => storage.setState(boardId, key, Buffer.from(next).toString('base64'))
+  const read = async () => {
+    const stored = await storage.getState(boardId, key)
+    return typeof stored === 'string' ? new Uint8Array(Buffer.from(stored, 'base64')) : null
+  }
+  const mergeIn = (change: Uint8Array) =>
+    storage.exclusive(`${boardId}/private/${personId}`, async () => {
+      const state = await read()
+      await storage.setState(boardId, key, Buffer.from(state ? Y.mergeUpdates([state, change]) : change).toString('base64'))
+    })
   return {
     async load() {
-      const stored = await storage.getState(boardId, key)
-      state = typeof stored === 'string' ? new Uint8Array(Buffer.from(stored, 'base64')) : null
-      return { snapshot: state, updates: [], lastSeq: 0 }
+      return { snapshot: await read(), updates: [], lastSeq: 0 }
     },
     async append(update) {
-      const next = state ? Y.mergeUpdates([state, update]) : update
-      await save(next)
-      state = next
+      await mergeIn(update)
       return ++seq
     },
     async compact(snapshot) {
-      await save(snapshot)
-      state = snapshot
+      await mergeIn(snapshot)
     },
   }
 }

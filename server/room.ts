@@ -1,68 +1,53 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { encodeSnurraMessage, type ServerSnurraMessage } from '../core/messages.ts'
-import type { Role } from '../core/roles.ts'
+import { AwarenessBatch, awarenessInterval } from './awareness-batch.ts'
+import { freshAwareness } from './awareness-filter.ts'
 import { CLOSE } from './close-codes.ts'
-import type { Logger } from './log.ts'
 import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage, type DecodedUpdate } from './protocol.ts'
-import type { StoredBoard } from './storage/storage.ts'
+import { applyStored } from './stored-doc.ts'
+import { addsNothing } from './update-inspector.ts'
+import type { Connection, Fanout, RoomOptions } from './room-types.ts'
 
-/** One connected client as the room sees it. */
-export interface Connection {
-  readonly id: number
-  readonly role: Role
-  /** Board-scoped id derived from the device's key, or null for a client that sent none. */
-  readonly personId: string | null
-  send(data: Uint8Array): void
-  close(code: number, reason: string): void
-}
-
-/** Where a room's document is kept: the board's log, or a person's private draft. */
-export interface RoomStore {
-  load(): Promise<StoredBoard>
-  /** Durably appends one update; resolves once stored. Returns its sequence number. */
-  append(update: Uint8Array): Promise<number>
-  compact(snapshot: Uint8Array, uptoSeq: number): Promise<void>
-}
-
-/** Judges a client's update before it is stored; `null` lets it through. */
-export type WriteGuard = (conn: Connection, update: Uint8Array, decoded: DecodedUpdate) => Extract<ServerSnurraMessage, { t: 'rejected' }>['reason'] | null
-
-export interface RoomOptions {
-  store: RoomStore
-  log: Logger
-  compactEvery: number
-  /** Called when the last connection leaves. */
-  onEmpty(room: Room): void
-  guard?: WriteGuard
-  /** Snurra's own messages (intents); runs in the room's queue. */
-  onSnurraMessage?(conn: Connection, payload: Record<string, unknown>): void | Promise<void>
-  /** After a connection's first sync step, in the room's queue. */
-  onJoined?(conn: Connection): void | Promise<void>
-}
+export type { Connection, Fanout, RoomOptions, RoomStore, WriteGuard } from './room-types.ts'
 
 export const SERVER_ORIGIN = 'snurra-server'
+/** Origin of changes another instance made and stored: never stored or passed on again. */
+export const REMOTE_ORIGIN = 'snurra-remote'
 
 /**
  * A loaded document: its Yjs doc, awareness and connections.
  *
  * Everything that reads or writes the document runs through one queue per room, starting
  * with the load from storage. So no client is answered before the stored state is in, and
- * an update is stored, then applied, then broadcast, in arrival order: nobody ever sees a
- * change that is not on disk.
+ * updates are stored before they are broadcast, in arrival order: nobody ever sees a change
+ * that is not on disk. (With group commit a batch is applied first, held back, stored, then
+ * sent, in one task, so no other task reads the document between.)
  */
 export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   private readonly conns = new Map<Connection, Set<number>>()
+  // Awareness goes out batched, the latest state of each changed client per interval, to all
+  // (the sender too: echoing its own state is a no-op for a y-protocols client).
+  private readonly awarenessBatch = new AwarenessBatch(() => awarenessInterval(this.conns.size), (ids) => {
+    if (!this.closed) this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)), null)
+  })
   private queue: Promise<void>
   private readonly loading: Promise<void>
+  /**
+   * Every stored update up to this seq is in the document. Our own appends advance it only while
+   * they follow on: a hole means another process appends to the same log (a board briefly served
+   * by two instances without Redis), and compacting past the hole would drop its updates.
+   */
   private lastSeq = 0
   private uncompacted = 0
   private closed = false
   private loaded = false
   /** Set when a server write could not be stored: memory is ahead of disk, so never compact it. */
   private broken = false
+  private readonly fanout: Fanout | undefined
+  private batch: Array<{ conn: Connection; update: Uint8Array; decoded: DecodedUpdate }> = []
 
   constructor(
     readonly name: string,
@@ -74,7 +59,9 @@ export class Room {
       if (origin !== SERVER_ORIGIN) this.broadcast(encodeUpdate(update), origin)
     })
     this.awareness.on('update', this.onAwarenessUpdate)
+    this.fanout = opts.fanout?.(this)
     this.loading = this.load()
+    this.loading.catch(() => this.fanout?.close())
     this.queue = this.loading.catch(() => {})
   }
 
@@ -84,6 +71,14 @@ export class Room {
 
   connections(): IterableIterator<Connection> {
     return this.conns.keys()
+  }
+
+  /**
+   * A server change could not be stored (this copy is ahead of storage), or the room was
+   * discarded: it serves nobody and must be loaded afresh.
+   */
+  get stale(): boolean {
+    return this.broken
   }
 
   /** Resolves once the stored state is loaded; rejects if it could not be. */
@@ -127,11 +122,17 @@ export class Room {
       }
       case 'update':
         if (conn.role === 'viewer') return // a viewer's edits are dropped, never stored or forwarded
-        this.enqueue(() => this.store(conn, message.update, message.decoded))
+        // Group commit: updates that arrive while the room is busy (e.g. waiting for the disk)
+        // are stored together, in one transaction, by one task.
+        if (this.opts.store.appendMany) {
+          if (this.batch.push({ conn, update: message.update, decoded: message.decoded }) === 1) this.enqueue(() => this.storeBatch())
+        } else this.enqueue(() => this.store(conn, message.update, message.decoded))
         return
       case 'awareness':
         try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, conn)
+          // Echoes of what we sent dropped unparsed; hostile sizes and id counts refused.
+          const fresh = freshAwareness(this.awareness, message.update, this.conns.get(conn) ?? new Set())
+          if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, fresh, conn)
         } catch (err) {
           this.reject(conn, err)
         }
@@ -166,7 +167,9 @@ export class Room {
     if (updates.length === 0) return true
     const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
     try {
-      this.lastSeq = await this.opts.store.append(update)
+      const seq = await this.opts.store.append(update)
+      this.appended(seq)
+      this.fanout?.stored(update, seq)
     } catch (err) {
       this.broken = true
       this.opts.log.error('storing a server change failed; closing the room', { room: this.name, error: (err as Error).message })
@@ -176,6 +179,33 @@ export class Room {
     this.broadcast(encodeUpdate(update), null)
     this.uncompacted++
     return true
+  }
+
+  /**
+   * An update another instance has stored: applied and broadcast to this instance's clients,
+   * never stored again. Call only from a task in this room's queue.
+   */
+  applyRemote(update: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+    } catch (err) {
+      this.opts.log.warn('remote update applies only in part', { room: this.name, error: (err as Error).message })
+    }
+  }
+
+  /** Awareness of another instance's clients, for this instance's clients. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.closed) return
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+    } catch (err) {
+      this.opts.log.warn('ignoring a malformed remote awareness update', { room: this.name, error: (err as Error).message })
+    }
+  }
+
+  /** Awareness client ids of this instance's own connections. */
+  localAwarenessClients(): number[] {
+    return [...this.conns.values()].flatMap((ids) => [...ids])
   }
 
   /** Runs a task in the room's queue (after everything received before it). */
@@ -192,8 +222,20 @@ export class Room {
   async unload(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.fanout?.close()
     await this.queue.catch(() => {})
     if (this.uncompacted > 0 && !this.broken) await this.compact()
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  /** Frees the document without storing it again: the board is being erased. */
+  async discard(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.broken = true // nothing may reach storage from here on
+    this.fanout?.erased()
+    await this.queue.catch(() => {})
     this.awareness.destroy()
     this.doc.destroy()
   }
@@ -205,17 +247,9 @@ export class Room {
 
   private async load(): Promise<void> {
     const stored = await this.opts.store.load()
-    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot, 'storage')
-    for (const update of stored.updates) {
-      // An update Yjs can decode but not fully apply was applied live just as far as it goes
-      // here; one bad update must never make the whole board unloadable.
-      try {
-        Y.applyUpdate(this.doc, update, 'storage')
-      } catch (err) {
-        this.opts.log.warn('stored update applies only in part', { room: this.name, error: (err as Error).message })
-      }
-    }
+    for (const error of applyStored(this.doc, stored).partial) this.opts.log.warn('stored update applies only in part', { room: this.name, error })
     this.lastSeq = stored.lastSeq
+    this.fanout?.loaded(stored.lastSeq)
     this.uncompacted = stored.updates.length
     this.loaded = true
     if (this.uncompacted >= this.opts.compactEvery) await this.compact()
@@ -230,8 +264,9 @@ export class Room {
       this.sendSnurra(conn, { t: 'rejected', reason: refused })
       return
     }
+    let seq: number
     try {
-      this.lastSeq = await this.opts.store.append(update)
+      seq = await this.opts.store.append(update)
     } catch (err) {
       // Not stored, so not applied and not acknowledged: the client keeps its edit and resends
       // it when it reconnects and syncs.
@@ -239,6 +274,8 @@ export class Room {
       conn.close(CLOSE.serverError, 'storage unavailable')
       return
     }
+    this.appended(seq)
+    this.fanout?.stored(update, seq)
     try {
       Y.applyUpdate(this.doc, update, conn)
     } catch (err) {
@@ -247,10 +284,73 @@ export class Room {
     if (++this.uncompacted >= this.opts.compactEvery) await this.compact()
   }
 
+  /**
+   * Every update received since the last batch: judged and applied in arrival order (a later
+   * one may build on an earlier one), held back from everyone, stored in one transaction, and
+   * only then broadcast — as serverWrite does. No task runs in between, so nobody reads the
+   * document while it is ahead of the disk; if storing fails, the room is broken and closed
+   * (reloaded on the next join), and the senders resend on reconnect.
+   */
+  private async storeBatch(): Promise<void> {
+    const batch = this.batch.splice(0)
+    const accepted: Array<{ conn: Connection; update: Uint8Array }> = []
+    // An update that Yjs applies only in part leaves the document with changes no log row holds.
+    let partial = false
+    for (const { conn, update, decoded } of batch) {
+      if (!this.conns.has(conn)) continue
+      if (addsNothing(this.doc, decoded)) continue
+      const refused = this.opts.guard?.(conn, update, decoded)
+      if (refused) {
+        this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason: refused })
+        this.sendSnurra(conn, { t: 'rejected', reason: refused })
+        continue
+      }
+      try {
+        Y.applyUpdate(this.doc, update, SERVER_ORIGIN) // SERVER_ORIGIN: not broadcast yet
+      } catch (err) {
+        this.reject(conn, err)
+        partial = true
+        break // the senders of the rest resend them when they reconnect
+      }
+      accepted.push({ conn, update })
+    }
+    if (accepted.length) {
+      let seqs: number[]
+      try {
+        seqs = await this.opts.store.appendMany!(accepted.map((a) => a.update))
+      } catch (err) {
+        this.broken = true
+        this.opts.log.error('storage append failed; closing the room', { room: this.name, error: (err as Error).message })
+        this.closeAll(CLOSE.serverError, 'storage unavailable')
+        return
+      }
+      accepted.forEach(({ conn, update }, i) => {
+        this.appended(seqs[i])
+        this.fanout?.stored(update, seqs[i])
+        this.broadcast(encodeUpdate(update), conn)
+      })
+      this.uncompacted += accepted.length
+    }
+    if (partial) {
+      // Memory now holds what storage does not: drop this copy; the next join reloads the board.
+      this.broken = true
+      this.opts.log.error('an update applied only in part; closing the room', { room: this.name })
+      this.closeAll(CLOSE.serverError, 'reloading the board')
+      return
+    }
+    if (this.uncompacted >= this.opts.compactEvery) await this.compact()
+  }
+
+
+  private appended(seq: number): void {
+    if (seq === this.lastSeq + 1) this.lastSeq = seq
+  }
+
   private async compact(): Promise<void> {
     const started = performance.now()
     try {
-      await this.opts.store.compact(Y.encodeStateAsUpdate(this.doc), this.lastSeq)
+      // With a fan-out, other instances' updates fill holes too: it knows how far we are whole.
+      await this.opts.store.compact(Y.encodeStateAsUpdate(this.doc), this.fanout?.coveredSeq() ?? this.lastSeq)
       this.uncompacted = 0
       this.opts.log.debug('compacted', { room: this.name, seq: this.lastSeq, ms: Math.round(performance.now() - started) })
     } catch (err) {
@@ -281,7 +381,9 @@ export class Room {
       for (const id of added) owned.add(id)
       for (const id of removed) owned.delete(id)
     }
-    this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), origin)
+    // Not back to where it came from; and every instance times out stale clients on its own.
+    if (origin !== REMOTE_ORIGIN && origin !== 'timeout') this.fanout?.awareness(changed)
+    this.awarenessBatch.add(changed)
   }
 
   private reject(conn: Connection, err: unknown): void {
@@ -289,20 +391,4 @@ export class Room {
     this.opts.log.warn('closing connection on bad input', { room: this.name, conn: conn.id, reason })
     conn.close(CLOSE.malformed, 'malformed message')
   }
-}
-
-/** Whether an update holds no struct and no deletion beyond what the document already has. */
-function addsNothing(doc: Y.Doc, { structs, ds }: DecodedUpdate): boolean {
-  if (!structs.every((s) => s.id.clock + s.length <= Y.getState(doc.store, s.id.client))) return false
-  // Yjs sends the whole delete set with every sync: it adds nothing if all of it is deleted here.
-  for (const [client, ranges] of ds.clients) {
-    const stored = doc.store.clients.get(client)
-    for (const { clock, len } of ranges) {
-      if (!stored || clock + len > Y.getState(doc.store, client)) return false
-      for (let i = Y.findIndexSS(stored, clock); i < stored.length && stored[i].id.clock < clock + len; i++) {
-        if (!stored[i].deleted) return false
-      }
-    }
-  }
-  return true
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { RECORDS_KEY } from '../core/record-store.ts'
+import type { DecodedUpdate } from './protocol.ts'
 
 /**
  * Which parts of the board document an incoming update touches, found before it is applied:
@@ -141,4 +142,20 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, decoded = Y.decode
     }
   }
   return out
+}
+
+/** Whether an update holds no struct and no deletion beyond what the document already has. */
+export function addsNothing(doc: Y.Doc, { structs, ds }: DecodedUpdate): boolean {
+  if (!structs.every((s) => s.id.clock + s.length <= Y.getState(doc.store, s.id.client))) return false
+  // Yjs sends the whole delete set with every sync: it adds nothing if all of it is deleted here.
+  for (const [client, ranges] of ds.clients) {
+    const stored = doc.store.clients.get(client)
+    for (const { clock, len } of ranges) {
+      if (!stored || clock + len > Y.getState(doc.store, client)) return false
+      for (let i = Y.findIndexSS(stored, clock); i < stored.length && stored[i].id.clock < clock + len; i++) {
+        if (!stored[i].deleted) return false
+      }
+    }
+  }
+  return true
 }

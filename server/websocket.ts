@@ -6,7 +6,10 @@ import { CLOSE } from './close-codes.ts'
 import type { Logger } from './log.ts'
 import { privateRoomName, type Boards } from './boards.ts'
 import { personIdFor } from './identity.ts'
+import { clientAddress, connectionRateLimiter, ConnectionCounter, type RateLimits } from './limits.ts'
 import { currentGenerations, isCurrent } from './links.ts'
+import { closeReason, countFrame, type Metrics } from './metrics.ts'
+import { originAllowed, type OriginPolicy } from './origin.ts'
 import type { Connection, Room } from './room.ts'
 import type { Rooms } from './rooms.ts'
 import type { Storage } from './storage/storage.ts'
@@ -21,6 +24,9 @@ export interface WebSocketOptions {
   maxPayload: number
   /** A client whose unsent data passes this is disconnected, so one stalled reader cannot grow our memory. */
   maxBufferedBytes: number
+  metrics: Metrics
+  limits: RateLimits & { perBoard: number; perAddress: number; trustProxy: number }
+  origins: OriginPolicy
 }
 
 const MAX_EARLY_FRAMES = 1000
@@ -35,6 +41,9 @@ const WS_PATH = /^\/ws\/([^/?#]*)(\/private)?$/
 export function createWebSocketHandler(opts: WebSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, perMessageDeflate: false })
   let nextId = 1
+  const perBoard = new ConnectionCounter(opts.limits.perBoard)
+  const perAddress = new ConnectionCounter(opts.limits.perAddress)
+  const limitHit = (limit: string) => opts.metrics.limitHits.inc({ limit })
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (err) => opts.log.debug('upgrade socket error', { error: err.message }))
@@ -52,23 +61,57 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     }
     const target = { boardId: safeDecode(match[1]), private: match[2] !== undefined }
     const params = { token: url.searchParams.get('token'), person: url.searchParams.get('person') }
-    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, target, params))
+    if (!originAllowed(req, opts.origins)) {
+      opts.metrics.upgradesRefused.inc({ reason: 'origin' })
+      opts.log.info('upgrade refused: origin not allowed', { origin: String(req.headers.origin).slice(0, 200) })
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    const address = clientAddress(req, opts.limits.trustProxy)
+    wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, target, params, address))
   }
 
-  async function connect(ws: WebSocket, target: { boardId: string; private: boolean }, params: { token: string | null; person: string | null }): Promise<void> {
+  async function connect(
+    ws: WebSocket,
+    target: { boardId: string; private: boolean },
+    params: { token: string | null; person: string | null },
+    address: string,
+  ): Promise<void> {
     const { boardId } = target
     const id = nextId++
     // Unhandled, ws's 'error' (oversized or invalid frame) would take the whole process down.
     ws.on('error', (err) => opts.log.warn('socket error', { conn: id, board: boardId, error: err.message }))
+    countCloses(ws, opts.metrics)
+    if (!perAddress.tryAcquire(address)) {
+      limitHit('address')
+      ws.close(CLOSE.addressFull, 'too many connections from this address')
+      return
+    }
+    ws.once('close', () => perAddress.release(address))
 
     // Frames that arrive while we check the token and load the board wait here, in order.
     const early: RawData[] = []
     let onMessage = (data: RawData, isBinary: boolean) => {
       if (ws.readyState !== WebSocket.OPEN) return
       if (!isBinary) return ws.close(CLOSE.malformed, 'binary frames only')
-      if (early.push(data) > MAX_EARLY_FRAMES) ws.close(CLOSE.tryAgainLater, 'too many frames before sync')
+      if (early.push(data) > MAX_EARLY_FRAMES) {
+        limitHit('early_frames')
+        ws.close(CLOSE.tryAgainLater, 'too many frames before sync')
+      }
     }
-    ws.on('message', (data, isBinary) => onMessage(data, isBinary))
+    const overLimit = connectionRateLimiter(opts.limits)
+    ws.on('message', (data, isBinary) => {
+      if (ws.readyState !== WebSocket.OPEN) return
+      const bytes = toBytes(data)
+      countFrame(opts.metrics, bytes)
+      const hit = overLimit(bytes.length)
+      if (hit) {
+        limitHit(hit)
+        opts.log.warn('rate limit, disconnecting', { conn: id, board: boardId, limit: hit })
+        return ws.close(CLOSE.rateLimited, `over the ${hit} per second limit`)
+      }
+      onMessage(data, isBinary)
+    })
 
     const check = isBoardId(boardId) ? verifyToken(opts.secret, params.token, boardId) : ({ ok: false, reason: 'board' } as const)
     if (!check.ok) {
@@ -81,6 +124,13 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
       ws.close(CLOSE.unauthorized, 'private drafts need a participant with a device key')
       return
     }
+    // Counted before the board is loaded: a full board costs a refused socket nothing more.
+    if (!perBoard.tryAcquire(boardId)) {
+      limitHit('board')
+      ws.close(CLOSE.boardFull, 'board full')
+      return
+    }
+    ws.once('close', () => perBoard.release(boardId))
     const conn: Connection = {
       id,
       role: check.claims.role,
@@ -89,7 +139,11 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
         if (ws.readyState !== WebSocket.OPEN) return
         if (ws.bufferedAmount > opts.maxBufferedBytes) {
           opts.log.warn('client too slow, disconnecting', { conn: id, board: boardId, buffered: ws.bufferedAmount })
+          limitHit('send_buffer')
           ws.close(CLOSE.tryAgainLater, 'too far behind')
+          // The close frame waits behind the data it is not reading: free that data in a second
+          // rather than when ws stops waiting for the closing handshake (30 s).
+          setTimeout(() => ws.terminate(), 1000).unref()
           return
         }
         ws.send(data)
@@ -102,7 +156,8 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     let room: Room
     try {
       if (!(await opts.storage.getBoard(boardId))) {
-        ws.close(CLOSE.notFound, 'no such board')
+        const gone = await opts.storage.wasDeleted(boardId)
+        ws.close(gone ? CLOSE.gone : CLOSE.notFound, gone ? 'board deleted' : 'no such board')
         return
       }
       if (!isCurrent(check.claims, await currentGenerations(opts.storage, boardId))) {
@@ -122,6 +177,13 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     const joined = room
     joined.join(conn)
     ws.on('close', () => joined.leave(conn))
+    // Links replaced while this socket was being set up: the replacement closed only the
+    // connections already in the room, so look again now that this one is in. Frames keep
+    // waiting in `early` meanwhile, so nothing it sent is applied before this check.
+    if (!isCurrent(check.claims, await currentGenerations(opts.storage, boardId).catch(() => ({})))) {
+      conn.close(CLOSE.unauthorized, 'link replaced')
+      return
+    }
     // ws still emits frames that arrived before a close we started: they must not count.
     onMessage = (data, isBinary) => {
       if (ws.readyState !== WebSocket.OPEN) return
@@ -136,6 +198,30 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
   }
 
   return { handleUpgrade, wss }
+}
+
+/**
+ * Counts the socket's close in /metrics: the server's code when the server closes it, counted
+ * as it is sent (ws.close, also called by ws itself for 1009) — a client that stopped reading
+ * never answers a close frame, and its 'close' event would come half a minute later saying
+ * 1006 — or else the client's code, when the socket is gone.
+ */
+function countCloses(ws: WebSocket, metrics: Metrics): void {
+  let byServer = false
+  const count = (code: number, initiator: 'server' | 'client') => metrics.closes.inc({ code: String(code), reason: closeReason(code), initiator })
+  const close = ws.close.bind(ws)
+  ws.close = (code?: number, reason?: string | Buffer) => {
+    // ws echoes a client's close frame through close() too: that one is the client's.
+    const echo = (ws as unknown as { _closeFrameReceived?: boolean })._closeFrameReceived === true
+    if (!byServer && !echo && ws.readyState === WebSocket.OPEN) {
+      byServer = true
+      count(code ?? 1005, 'server')
+    }
+    close(code, reason)
+  }
+  ws.once('close', (code) => {
+    if (!byServer) count(code, 'client')
+  })
 }
 
 function safeDecode(segment: string): string {

@@ -169,9 +169,14 @@ export interface RawClient {
 
 const liveRaw = new Set<RawClient>()
 
-export function rawConnect(wsUrl: string, boardId: string, token: string | null, opts: { onOpen?: (ws: RawWebSocket) => void } = {}): RawClient {
+export function rawConnect(
+  wsUrl: string,
+  boardId: string,
+  token: string | null,
+  opts: { onOpen?: (ws: RawWebSocket) => void; headers?: Record<string, string> } = {},
+): RawClient {
   const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
-  const ws = new RawWebSocket(`${wsUrl}/ws/${boardId}${query}`)
+  const ws = new RawWebSocket(`${wsUrl}/ws/${boardId}${query}`, { headers: opts.headers })
   ws.binaryType = 'nodebuffer'
   const frames: DecodedFrame[] = []
   let status: number | undefined

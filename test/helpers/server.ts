@@ -42,6 +42,8 @@ export interface TestServer {
   readonly proc: ChildProcess
   /** Everything the server printed so far, across restarts (stdout and stderr). */
   output(): string
+  /** Its stdout alone (the JSON log lines), across restarts. */
+  stdout(): string
   /** Resolves when the current process has exited. */
   exited(): Promise<ExitInfo>
   /** SIGTERM and wait for the exit. */
@@ -107,6 +109,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   }
   const url = `http://127.0.0.1:${port}`
   const chunks: string[] = []
+  const outChunks: string[] = []
   let proc!: ChildProcess
   let exitPromise!: Promise<ExitInfo>
 
@@ -122,7 +125,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     })
     proc = child
     running.add(child)
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => chunks.push(d))
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (chunks.push(d), outChunks.push(d)))
     child.stderr!.setEncoding('utf8').on('data', (d: string) => chunks.push(d))
     exitPromise = new Promise<ExitInfo>((res) => {
       child.once('exit', (code, signal) => {
@@ -145,6 +148,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       return proc
     },
     output: () => chunks.join(''),
+    stdout: () => outChunks.join(''),
     exited: () => exitPromise,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')

@@ -75,4 +75,62 @@ describe('logs', () => {
     }
     expect(output.includes(server.secret)).toBe(false)
   })
+
+  it('a whole session leaves neither tokens nor what people wrote in the output, and stdout is JSON lines', async () => {
+    const server = await startTestServer({ env: { LOG_LEVEL: 'debug' } })
+    const boardTitle = 'Styrgruppens workshop Qx7'
+    const board = await server.createBoard(boardTitle)
+    const words = {
+      title: 'Läxhjälp i Hallunda Zk4',
+      description: 'Beskrivning med namn Wv3',
+      partner: 'Föreningen Jp8',
+      person: 'Anna Persson Hm2',
+    }
+    const session = await fetch(`${server.url}/api/boards/${board.id}/session?token=${encodeURIComponent(board.tokens.participant)}`)
+    expect(session.status).toBe(200)
+    await session.arrayBuffer()
+    const fac = await connectSynced(server.wsUrl, board.id, board.tokens.facilitator)
+    const par = await connectSynced(server.wsUrl, board.id, board.tokens.participant)
+    const viewer = await connectSynced(server.wsUrl, board.id, board.tokens.viewer)
+    par.provider.awareness.setLocalStateField('user', { name: words.person, color: '#123456' })
+    write(par.doc, cardRecord('session', { props: { title: words.title, description: words.description, partners: words.partner } }))
+    await waitFor(() => read(viewer.doc, 'shape:card-session') !== undefined, 'the viewer to see the card')
+    write(fac.doc, cardRecord('session', { x: 999, props: { title: words.title + ' (ändrad)', description: words.description, partners: words.partner } }))
+    await waitFor(() => read(par.doc, 'shape:card-session')?.x === 999, 'the participant to see the edit')
+    // A viewer's edit is dropped (and logged as such, without its content).
+    write(viewer.doc, cardRecord('viewer', { props: { title: words.title } }))
+    await waitFor(() => fac.provider.awareness.getStates().has(par.doc.clientID), 'presence to arrive')
+    fac.destroy()
+    par.destroy()
+    viewer.destroy()
+    await server.stop()
+
+    const output = server.output()
+    expect(output).toContain(board.id)
+    for (const token of Object.values(board.tokens)) {
+      for (const part of [token, ...token.split('.')]) expect(output.includes(part), 'a token in the logs').toBe(false)
+    }
+    for (const text of [boardTitle, ...Object.values(words)]) expect(output.includes(text), `"${text}" in the logs`).toBe(false)
+
+    // stdout is one JSON object per line, each with a level name, a time and a message.
+    const lines = server.stdout().split('\n').filter(Boolean)
+    expect(lines.length).toBeGreaterThan(5)
+    for (const line of lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>
+      expect(['debug', 'info', 'warn', 'error']).toContain(entry.level)
+      expect(typeof entry.msg).toBe('string')
+      expect(Number.isNaN(Date.parse(entry.time as string))).toBe(false)
+    }
+    // Board events carry the board id as a field.
+    const created = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.msg === 'board created')
+    expect(created?.board).toBe(board.id)
+  })
+
+  it('LOG_LEVEL=warn leaves out info and debug lines', async () => {
+    const server = await startTestServer({ env: { LOG_LEVEL: 'warn' } })
+    await server.createBoard()
+    await server.stop()
+    const lines = server.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string })
+    expect(lines.filter((l) => l.level === 'info' || l.level === 'debug')).toEqual([])
+  })
 })
