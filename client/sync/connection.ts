@@ -6,12 +6,13 @@ import { metaOf, readMeta, type BoardMeta } from '../../core/board-meta.ts'
 import { FACILITATION_KEY, readFacilitation, type FacilitationState } from '../../core/facilitation.ts'
 import type { Role } from '../../core/roles.ts'
 import { DraftsConnection } from './drafts.ts'
+import { boardDbName } from './local-copies.ts'
 import { SnurraChannel } from './snurra-channel.ts'
 
 export type ConnectionState = 'connecting' | 'online' | 'offline'
 
 /** Why the server ended the connection for good (y-websocket stops retrying on 4400–4499). */
-export type ClosedReason = { kind: 'unauthorized' } | { kind: 'not-found' } | { kind: 'malformed' } | { kind: 'other'; code: number }
+export type ClosedReason = { kind: 'unauthorized' } | { kind: 'not-found' } | { kind: 'deleted' } | { kind: 'malformed' } | { kind: 'other'; code: number }
 
 // IndexedDB can hang (some private modes); never let it keep the board from connecting.
 const IDB_WAIT_MS = 2000
@@ -63,7 +64,7 @@ export class BoardConnection {
     opts: ConnectionOptions,
   ) {
     this.role = opts.role
-    this.idb = new IndexeddbPersistence(`snurra-${boardId}`, this.doc)
+    this.idb = new IndexeddbPersistence(boardDbName(boardId), this.doc)
     const wsBase = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`
     const params = { token, person: opts.person }
     this.provider = new WebsocketProvider(`${wsBase}/ws`, boardId, this.doc, { params, connect: false, disableBc: true })
@@ -109,8 +110,19 @@ export class BoardConnection {
     }
     const onClosed = ({ code }: { code: number }) => {
       this.closed.set(
-        code === 4401 ? { kind: 'unauthorized' } : code === 4404 ? { kind: 'not-found' } : code === 4400 ? { kind: 'malformed' } : { kind: 'other', code },
+        code === 4401
+          ? { kind: 'unauthorized' }
+          : code === 4404
+            ? { kind: 'not-found' }
+            : code === 4410
+              ? { kind: 'deleted' }
+              : code === 4400
+                ? { kind: 'malformed' }
+                : { kind: 'other', code },
       )
+      // Deleted by the facilitator: this browser's copies go too. (4404 only says the server
+      // does not know the board — perhaps a wrongly configured server — so copies stay then.)
+      if (code === 4410) void this.forgetLocalCopies()
     }
     provider.on('status', onStatus)
     provider.on('sync', onSync)
@@ -172,6 +184,13 @@ export class BoardConnection {
     this.provider.disconnect()
     await Promise.race([this.idb.clearData(), new Promise((resolve) => setTimeout(resolve, RESET_WAIT_MS))])
     location.reload()
+  }
+
+  /** Stops syncing and deletes this browser's copies of the board and of its private drafts. */
+  async forgetLocalCopies(): Promise<void> {
+    this.provider.disconnect()
+    this.drafts?.provider.disconnect()
+    await Promise.all([this.idb.clearData(), this.drafts?.idb.clearData()])
   }
 
   destroy(): void {

@@ -1,5 +1,6 @@
 import { atom, type Atom } from 'tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
+import { draftsDbName } from './local-copies.ts'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 
@@ -21,7 +22,7 @@ export class DraftsConnection {
   private destroyed = false
 
   constructor(boardId: string, params: { token: string; person: string }) {
-    this.idb = new IndexeddbPersistence(`snurra-${boardId}-private`, this.doc)
+    this.idb = new IndexeddbPersistence(draftsDbName(boardId), this.doc)
     const wsBase = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`
     this.provider = new WebsocketProvider(`${wsBase}/ws`, `${boardId}/private`, this.doc, { params, connect: false, disableBc: true })
     // Nobody else is in this room: no presence to publish.

@@ -2,7 +2,7 @@ import type { SerializedSchema } from '@tldraw/store'
 import type { TLRecord, TLStore } from 'tldraw'
 import type * as Y from 'yjs'
 import { metaOf } from '../../core/board-meta.ts'
-import { deleteRecord, readAllRecords, recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
+import { deleteRecord, jsonEqual, readAllRecords, recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
 import { readDocRecord, toStoreRecord } from './doc-records.ts'
 
 const asJson = (record: TLRecord) => record as unknown as JsonRecord
@@ -109,13 +109,28 @@ export interface ReceiveOptions {
 export function receiveDocChanges(store: TLStore, doc: Y.Doc, opts: ReceiveOptions): () => void {
   const map = recordsOf(doc)
   const timers = new Set<ReturnType<typeof setTimeout>>()
+  // Remote changes are gathered and put into the store once per animation frame: 20 people
+  // dragging send ~400 updates a second, and every store change re-runs what derives from all
+  // cards (counts, lines, lists); per frame it runs at most 60 times a second, whatever the rate.
+  const pending = new Set<string>()
+  let scheduled = false
+  const schedule = typeof requestAnimationFrame === 'function' ? (fn: () => void) => requestAnimationFrame(fn) : (fn: () => void) => queueMicrotask(fn)
   const onDocChange = (events: Array<Y.YEvent<any>>, txn: Y.Transaction) => {
     if (txn.origin === opts.origin) return
-    const ids = new Set<string>()
     for (const event of events) {
-      if (event.target === map) for (const key of event.changes.keys.keys()) ids.add(key)
-      else if (typeof event.path[0] === 'string') ids.add(event.path[0])
+      if (event.target === map) for (const key of event.changes.keys.keys()) pending.add(key)
+      else if (typeof event.path[0] === 'string') pending.add(event.path[0])
     }
+    if (scheduled) return
+    scheduled = true
+    schedule(flush)
+  }
+  let disposed = false
+  const flush = () => {
+    scheduled = false
+    if (disposed) return
+    const ids = new Set(pending)
+    pending.clear()
     const late = applyFromDoc(store, map, ids, opts)
     if (late.length) {
       const timer = setTimeout(() => {
@@ -127,6 +142,7 @@ export function receiveDocChanges(store: TLStore, doc: Y.Doc, opts: ReceiveOptio
   }
   map.observeDeep(onDocChange)
   return () => {
+    disposed = true
     map.unobserveDeep(onDocChange)
     for (const timer of timers) clearTimeout(timer)
   }
@@ -141,7 +157,7 @@ function applyFromDoc(store: TLStore, map: Y.Map<any>, ids: Set<string>, opts: R
   const late: string[] = []
   const put = (raw: Record<string, unknown>) => {
     const record = toStoreRecord(store, raw, migrateFrom)
-    if (record) puts.push(record)
+    if (record) puts.push(keepUnchanged(store.get(record.id), record))
   }
   for (const id of ids) {
     const elsewhere = otherMap ? readDocRecord(id, otherMap.get(id)) : null
@@ -164,6 +180,21 @@ function applyFromDoc(store: TLStore, map: Y.Map<any>, ids: Set<string>, opts: R
     })
   }
   return late
+}
+
+/**
+ * The record with its `props` and `meta` objects taken from the store's copy when they did not
+ * change: a remote move then changes x and y only, and everything that caches per card by
+ * `props` identity (activity rows, layer counts, connection lines) stays cached.
+ */
+function keepUnchanged(current: TLRecord | undefined, next: TLRecord): TLRecord {
+  if (!current) return next
+  let out = next as unknown as Record<string, unknown>
+  const cur = current as unknown as Record<string, unknown>
+  for (const key of ['props', 'meta']) {
+    if (key in out && out[key] !== cur[key] && jsonEqual(cur[key], out[key])) out = { ...out, [key]: cur[key] }
+  }
+  return out as unknown as TLRecord
 }
 
 /** Puts all records at once; if the batch is refused, retries one by one and skips the bad ones. */
