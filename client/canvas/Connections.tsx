@@ -4,6 +4,7 @@ import { segmentAnchor } from '../../core/circle.ts'
 import { labelAngle } from '../shapes/segment-layout.ts'
 import { connectDrag } from './ConnectTool.ts'
 import { isCard, segmentShapes } from './template-shapes.ts'
+import type { CardShape } from '../shapes/types.ts'
 
 /**
  * Past this many cards with lines, only the selected cards' lines are drawn: thousands of lines
@@ -11,6 +12,22 @@ import { isCard, segmentShapes } from './template-shapes.ts'
  * (bench scenario 6: 4,000 lines cost ~300 ms a frame without a GPU).
  */
 export const ALL_LINES_UP_TO = 150
+
+/** The paths a card has a line to: those it hits that still have a segment (coverage ignores the rest too). */
+function linedPaths(card: CardShape, segments: { has(pathId: string): boolean }): string[] {
+  const paths = card.props.paths
+  return Object.keys(paths).filter((id) => paths[id] === true && segments.has(id))
+}
+
+/** Whether more cards have lines than are drawn at once: the heat legend then says how to see them. */
+export function linesLimited(editor: Editor): boolean {
+  const segments = new Set(segmentShapes(editor).flatMap((s) => (s.props.kind === 'path' ? [s.props.refId] : [])))
+  let cards = 0
+  for (const shape of editor.getCurrentPageShapes()) {
+    if (isCard(shape) && linedPaths(shape, segments).length > 0 && ++cards > ALL_LINES_UP_TO) return true
+  }
+  return false
+}
 
 interface Line {
   key: string
@@ -89,10 +106,8 @@ function connectionLines(editor: Editor): Line[][] {
       lines = []
       const center = editor.getShapePageBounds(shape)?.center
       if (center) {
-        for (const pathId of Object.keys(shape.props.paths)) {
-          const to = anchors.get(pathId)
-          // A reference to a deleted path has no segment and so no line (coverage ignores it too).
-          if (!to || shape.props.paths[pathId] !== true) continue
+        for (const pathId of linedPaths(shape, anchors)) {
+          const to = anchors.get(pathId)!
           lines.push({ key: `${shape.id}:${pathId}`, x1: center.x, y1: center.y, x2: to.x, y2: to.y, selected: isSelected })
         }
       }

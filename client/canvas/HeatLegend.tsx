@@ -1,5 +1,6 @@
 import { useEditor, useValue } from 'tldraw'
 import { useT } from '../i18n/I18nProvider.tsx'
+import { ALL_LINES_UP_TO, linesLimited } from './Connections.tsx'
 import { HEAT } from './heat.ts'
 import { segmentShapes } from './template-shapes.ts'
 
@@ -11,6 +12,7 @@ export function HeatLegend() {
   const editor = useEditor()
   const t = useT()
   const hasPaths = useValue('has path segments', () => segmentShapes(editor).some((s) => s.props.kind === 'path'), [editor])
+  const limited = useValue('lines limited', () => linesLimited(editor), [editor])
   if (!hasPaths) return null
   return (
     <div className="heat-legend" data-testid="heat-legend">
@@ -23,6 +25,11 @@ export function HeatLegend() {
           </li>
         ))}
       </ul>
+      {limited && (
+        <p className="heat-legend__note" data-testid="lines-limited">
+          {t('canvas.linesSelectedOnly', { count: ALL_LINES_UP_TO })}
+        </p>
+      )}
     </div>
   )
 }

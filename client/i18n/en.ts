@@ -339,6 +339,7 @@ export const en: Messages = {
   'canvas.kindPath': 'Action path',
   'canvas.legendTitle': 'Activities per action path',
   'canvas.legendNone': '0 (hatched)',
+  'canvas.linesSelectedOnly': 'More than {count} cards have hits: select a card to see its lines.',
   'matrix.priorityAdded': 'Added the priority “{task}” to {cards}.',
   'matrix.priorityKept': 'The priority “{task}” stays on {cards} although the card was moved out. Remove it with the checkbox on the card if it no longer applies.',
   'matrix.moveOutRule': 'If you move the card to another column, the priority stays; remove it with the card’s checkbox.',

@@ -340,6 +340,7 @@ export const sv = {
   'canvas.kindPath': 'Handlingsväg',
   'canvas.legendTitle': 'Aktiviteter per handlingsväg',
   'canvas.legendNone': '0 (streckad)',
+  'canvas.linesSelectedOnly': 'Fler än {count} kort har träffar: markera ett kort för att se dess linjer.',
   'matrix.priorityAdded': 'Lade till prioriteringen ”{task}” på {cards}.',
   'matrix.priorityKept': 'Prioriteringen ”{task}” ligger kvar på {cards} fast kortet flyttades ut. Ta bort den med kryssrutan på kortet om den inte gäller.',
   'matrix.moveOutRule': 'Flyttar du kortet till en annan kolumn ligger prioriteringen kvar; du tar bort den med kortets kryssruta.',

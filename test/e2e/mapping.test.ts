@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
+import { ALL_LINES_UP_TO } from '../../client/canvas/Connections.tsx'
 import { createBoard, joinBoard, newPage, useServerAndBrowser } from './browser.ts'
 
 const CARD = '.tl-shape[data-shape-type="snurra-card"]'
@@ -169,5 +170,38 @@ describe('mapping activities on the canvas', () => {
       expect(await notice(fac)).toContain('Satte sektorn ”Samhällsbyggnadssektorn”')
       await expect.poll(() => text(par, 'count-row-samhallsbyggnad'), { timeout: 10_000 }).toBe('1 aktivitet')
     }
+  }, 90_000)
+
+  test('past the line limit only the selected card’s lines are drawn, and the legend says so', async () => {
+    const board = await createBoard(e2e.server.url, 'hallunda-norsborg', 'Stor tavla')
+    const fac = await join(board.links.facilitator, 'Fia Facilitator')
+    await fac.getByTestId('paths-input').fill('Väg ett\nVäg två')
+    await fac.getByTestId('paths-save').click()
+    await expect.poll(() => fac.locator('.snurra-segment[data-kind="path"]').count(), { timeout: 10_000 }).toBe(2)
+    const token = new URL(board.links.facilitator).searchParams.get('token')!
+    const importCards = async (from: number, count: number) => {
+      const rows = Array.from({ length: count }, (_, i) => `Aktivitet ${from + i},1,${i % 2 ? 1 : ''}`)
+      const res = await fetch(`${e2e.server.url}/api/boards/${board.id}/import?format=csv&token=${token}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/csv' },
+        body: ['Aktivitet,Handlingsväg: Väg ett,Handlingsväg: Väg två', ...rows].join('\r\n'),
+      })
+      expect(res.status, await res.text()).toBe(200)
+    }
+    // Exactly at the limit every card's lines are drawn (odd cards hit both paths).
+    await importCards(1, ALL_LINES_UP_TO)
+    const allLines = ALL_LINES_UP_TO + Math.floor(ALL_LINES_UP_TO / 2)
+    await expect.poll(() => fac.locator(CARD).count(), { timeout: 15_000 }).toBe(ALL_LINES_UP_TO)
+    await expect.poll(() => fac.locator(LINES).count(), { timeout: 15_000 }).toBe(allLines)
+    expect(await fac.getByTestId('lines-limited').count()).toBe(0)
+
+    // One more: no lines until a card is selected, and the legend tells how to see them.
+    await importCards(ALL_LINES_UP_TO + 1, 1)
+    await expect.poll(() => fac.locator(LINES).count(), { timeout: 15_000 }).toBe(0)
+    await expect.poll(() => fac.getByTestId('lines-limited').textContent()).toBe(`Fler än ${ALL_LINES_UP_TO} kort har träffar: markera ett kort för att se dess linjer.`)
+    await fac.getByTestId('toggle-list').click()
+    await fac.getByTestId('list-row-select').filter({ hasText: /^(▸ )?Aktivitet 2$/ }).click()
+    await expect.poll(() => fac.locator(LINES).count()).toBe(2)
+    await expect.poll(() => fac.locator('.snurra-connection--selected').count()).toBe(2)
   }, 90_000)
 })
