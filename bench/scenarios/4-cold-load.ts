@@ -9,6 +9,9 @@
  * The reference without persistence has no cold load: its documents exist only while a client
  * is connected (that row says "n/a").
  *
+ * Snurra runs twice: from SQLite (the default) and from PostgreSQL (a scratch database on the
+ * server at DATABASE_URL, default the local one; the run says "n/a" when none is reachable).
+ *
  * Samples: the first after restarting the server process (cold process and cold board), then
  * more after the board was unloaded from a running server (Snurra: IDLE_UNLOAD_MS=200 for this
  * scenario only, and /metrics shows no board loaded; the reference with persistence drops a
@@ -21,6 +24,7 @@
  *            sends the content afterwards as updates — the bug in DESIGN.md's list)
  *   apply  — the client's own time to apply what it received (not the server's cost)
  */
+import { createScratchDatabase, postgresUp, type ScratchDatabase } from '../../test/helpers/services.ts'
 import { cardCount } from '../lib/board.ts'
 import { deviceKey } from '../lib/fanout.ts'
 import type { BenchOptions, Row, Scenario, ScenarioResult } from '../lib/report.ts'
@@ -39,7 +43,9 @@ interface Sample {
   cardsInStep2: number
 }
 
-const TARGETS_4: TargetKind[] = ['snurra', 'ref-leveldb']
+/** The runs, in order: Snurra builds the board the reference then gets pushed. */
+type Run = 'snurra' | 'ref-leveldb' | 'snurra-pg'
+const RUNS: Run[] = ['snurra', 'ref-leveldb', 'snurra-pg']
 
 export const scenario: Scenario = {
   id: 4,
@@ -48,9 +54,20 @@ export const scenario: Scenario = {
     const cards = opts.quick ? 500 : 2_000
     const samples = opts.quick ? 3 : 8
     let content: BoardContent | null = null // the document as Snurra holds it, for the reference
-    const results: Partial<Record<TargetKind, Sample[]>> = {}
-    for (const kind of TARGETS_4) {
-      const server = await startServer(kind, { env: kind === 'snurra' ? { IDLE_UNLOAD_MS: '200' } : {} })
+    const results: Partial<Record<Run, Sample[]>> = {}
+    let postgres: string | undefined
+    for (const run of RUNS) {
+      let db: ScratchDatabase | undefined
+      if (run === 'snurra-pg') {
+        if (!(await postgresUp())) {
+          postgres = 'no PostgreSQL reachable at DATABASE_URL: that run was skipped'
+          console.log(`  [4] ${postgres}`)
+          continue
+        }
+        db = await createScratchDatabase()
+      }
+      const kind: TargetKind = run === 'ref-leveldb' ? 'ref-leveldb' : 'snurra'
+      const server = await startServer(kind, { env: kind === 'snurra' ? { IDLE_UNLOAD_MS: '200', ...(db ? { DATABASE_URL: db.url } : {}) } : {} })
       try {
         const room = await server.newRoom()
         if (kind === 'snurra') content = await fillSnurraBoard(room, cards)
@@ -63,17 +80,19 @@ export const scenario: Scenario = {
           list.push(await coldLoad(room, cards, i === 0))
           const s = list[list.length - 1]
           console.log(
-            `  [4] ${kind.padEnd(11)} ${i === 0 ? 'after restart' : 'after unload '}: synced ${s.syncedMs.toFixed(1)} ms (${s.cardsInStep2} cards in step 2), ` +
+            `  [4] ${run.padEnd(11)} ${i === 0 ? 'after restart' : 'after unload '}: synced ${s.syncedMs.toFixed(1)} ms (${s.cardsInStep2} cards in step 2), ` +
               `full state ${s.fullMs.toFixed(1)} ms, client applied by ${s.appliedMs.toFixed(1)} ms`,
           )
         }
-        results[kind] = list
+        results[run] = list
       } finally {
         await server.stop()
+        await db?.drop()
       }
     }
-    const warm = (k: TargetKind, f: (s: Sample) => number) => median(results[k]!.filter((s) => !s.afterRestart).map(f))
-    const first = (k: TargetKind, f: (s: Sample) => number) => f(results[k]![0])
+    const warm = (k: Run, f: (s: Sample) => number) => median(results[k]!.filter((s) => !s.afterRestart).map(f))
+    const first = (k: Run, f: (s: Sample) => number) => f(results[k]![0])
+    const fromPostgres = (f: (s: Sample) => number, pick: typeof warm) => (results['snurra-pg'] ? pick('snurra-pg', f) : 'n/a')
     const rows: Row[] = [
       {
         scenario: 4,
@@ -87,6 +106,21 @@ export const scenario: Scenario = {
         metric: 'cold load after a restart: full state',
         unit: 'ms',
         values: { snurra: first('snurra', (s) => s.fullMs), ref: 'n/a', 'ref-leveldb': first('ref-leveldb', (s) => s.fullMs) },
+        target: { kind: 'info' },
+      },
+      {
+        scenario: 4,
+        metric: `cold load from PostgreSQL, ${cards} cards: full state (median)`,
+        unit: 'ms',
+        values: { snurra: fromPostgres((s) => s.fullMs, warm), ref: 'n/a', 'ref-leveldb': 'n/a' },
+        target: { kind: 'lte', limit: 150, text: '≤ 150 ms' },
+        note: postgres,
+      },
+      {
+        scenario: 4,
+        metric: 'cold load from PostgreSQL after a restart',
+        unit: 'ms',
+        values: { snurra: fromPostgres((s) => s.fullMs, first), ref: 'n/a', 'ref-leveldb': 'n/a' },
         target: { kind: 'info' },
       },
       {
