@@ -7,7 +7,8 @@ const SERVICE_FAULTS = 'test/integration/scaleout.test.ts'
 export default defineConfig({
   test: {
     environment: 'node',
-    testTimeout: 30_000,
+    // Generous: these are not timing tests, and a shared CI machine can be three times slower than a quiet one.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration and e2e suites start real servers and browsers; two cores, so keep it modest.
     maxWorkers: 2,

@@ -248,5 +248,5 @@ describe('fuzz', () => {
     const reader = await connectSynced(server.wsUrl, target.id, target.tokens.viewer)
     expect(read(reader.doc, 'shape:card-after-fuzz')).toBeDefined()
     expect(read(reader.doc, `shape:card-probe-0-${rounds - 1}`)).toBeDefined()
-  }, 300_000)
+  }, 600_000)
 })
