@@ -3,9 +3,8 @@ import { useValue } from 'tldraw'
 import type { Ballot, FacilitationState } from '../../core/facilitation.ts'
 import type { Intent } from '../../core/intents.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
-import type { MessageKey } from '../i18n/messages.ts'
+import { intentErrorKey } from './intent-errors.ts'
 import type { BoardConnection } from '../sync/connection.ts'
-import type { IntentResult } from '../sync/snurra-channel.ts'
 
 /** The facilitation state, live: re-renders whenever the server writes a part of it. */
 export function useFacilitation(connection: BoardConnection): FacilitationState {
@@ -37,20 +36,6 @@ export function useServerNow(connection: BoardConnection, active: boolean, ms = 
   return now + offset
 }
 
-const ERROR_KEYS: Record<Exclude<IntentResult, { ok: true }>['error'], MessageKey> = {
-  invalid: 'facilitation.error.invalid',
-  forbidden: 'facilitation.error.forbidden',
-  'no-identity': 'facilitation.error.noIdentity',
-  'no-vote': 'vote.error.noVote',
-  'no-votes-left': 'vote.error.noVotesLeft',
-  'one-per-card': 'vote.error.onePerCard',
-  'not-voted': 'vote.error.notVoted',
-  'unknown-card': 'vote.error.unknownCard',
-  malformed: 'facilitation.error.invalid',
-  offline: 'facilitation.error.offline',
-  timeout: 'facilitation.error.timeout',
-}
-
 /**
  * Sends intents and keeps a message about the last one for a status line: the error, or
  * `done` (if given) on success. `busy` is true while an answer is awaited.
@@ -64,7 +49,7 @@ export function useIntent(connection: BoardConnection) {
       setBusy(true)
       const result = await connection.channel.send(intent)
       setBusy(false)
-      setMessage(result.ok ? (done ?? '') : t(ERROR_KEYS[result.error]))
+      setMessage(result.ok ? (done ?? '') : t(intentErrorKey(result.error)))
       return result.ok
     },
     [connection, t],

@@ -3,6 +3,7 @@ import { ballotSize, type Ballot, type VoteState } from '../../core/facilitation
 import { applyIntent } from '../../core/intents.ts'
 import type { MessageKey } from '../i18n/messages.ts'
 import type { BoardConnection } from '../sync/connection.ts'
+import { intentErrorKey } from './intent-errors.ts'
 
 /** The vote as this person sees it. */
 export interface VoteView {
@@ -78,7 +79,7 @@ export class VoteController {
       { type, cardId },
     )
     if (outcome.ok) return null
-    return REFUSALS[outcome.error] ?? 'facilitation.error.invalid'
+    return intentErrorKey(outcome.error)
   }
 
   cast(cardId: string): Promise<void> {
@@ -98,22 +99,10 @@ export class VoteController {
     }
     const result = await this.connection.channel.send({ type, cardId })
     if (!result.ok) {
-      const key = result.error === 'offline' || result.error === 'timeout' ? ERRORS[result.error] : (REFUSALS[result.error] ?? 'facilitation.error.invalid')
-      this.message.set({ key, vars: { title } })
+      this.message.set({ key: intentErrorKey(result.error), vars: { title } })
       return
     }
     const remaining = this.view.get().remaining
     this.message.set({ key: type === 'vote.cast' ? 'vote.cast' : 'vote.retracted', vars: { title, remaining } })
   }
 }
-
-const REFUSALS: Partial<Record<string, MessageKey>> = {
-  forbidden: 'facilitation.error.forbidden',
-  'no-identity': 'facilitation.error.noIdentity',
-  'no-vote': 'vote.error.noVote',
-  'no-votes-left': 'vote.error.noVotesLeft',
-  'one-per-card': 'vote.error.onePerCard',
-  'not-voted': 'vote.error.notVoted',
-  'unknown-card': 'vote.error.unknownCard',
-}
-const ERRORS: Record<'offline' | 'timeout', MessageKey> = { offline: 'facilitation.error.offline', timeout: 'facilitation.error.timeout' }
