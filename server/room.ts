@@ -255,15 +255,19 @@ export class Room {
     if (this.uncompacted >= this.opts.compactEvery) await this.compact()
   }
 
+  /** Whether the room's write rules refuse this update; if so, the sender is told why. */
+  private refuses(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): boolean {
+    const reason = this.opts.guard?.(conn, update, decoded)
+    if (!reason) return false
+    this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason })
+    this.sendSnurra(conn, { t: 'rejected', reason })
+    return true
+  }
+
   private async store(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): Promise<void> {
     // A sync step 2 usually carries nothing the server lacks: no need for a log row.
     if (addsNothing(this.doc, decoded)) return
-    const refused = this.opts.guard?.(conn, update, decoded)
-    if (refused) {
-      this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason: refused })
-      this.sendSnurra(conn, { t: 'rejected', reason: refused })
-      return
-    }
+    if (this.refuses(conn, update, decoded)) return
     let seq: number
     try {
       seq = await this.opts.store.append(update)
@@ -299,12 +303,7 @@ export class Room {
     for (const { conn, update, decoded } of batch) {
       if (!this.conns.has(conn)) continue
       if (addsNothing(this.doc, decoded)) continue
-      const refused = this.opts.guard?.(conn, update, decoded)
-      if (refused) {
-        this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason: refused })
-        this.sendSnurra(conn, { t: 'rejected', reason: refused })
-        continue
-      }
+      if (this.refuses(conn, update, decoded)) continue
       try {
         Y.applyUpdate(this.doc, update, SERVER_ORIGIN) // SERVER_ORIGIN: not broadcast yet
       } catch (err) {
