@@ -127,8 +127,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     running.add(child)
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (chunks.push(d), outChunks.push(d)))
     child.stderr!.setEncoding('utf8').on('data', (d: string) => chunks.push(d))
+    // 'close', not 'exit': the process can be gone while its last output is still in the pipe,
+    // and tests read output() right after a stop.
     exitPromise = new Promise<ExitInfo>((res) => {
-      child.once('exit', (code, signal) => {
+      child.once('close', (code, signal) => {
         running.delete(child)
         res({ code, signal })
       })
