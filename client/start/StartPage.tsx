@@ -47,8 +47,8 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
   const [error, setError] = useState<string | null>(null)
 
   const list = templates.state === 'ready' ? templates.list : []
-  // Default to the first template with a layout (the activity circle) rather than a blank board.
-  const chosen = template || (list.find((x) => x.layout !== 'none') ?? list[0])?.id || ''
+  // Default to the activity circle, else any template with a layout, rather than a blank board.
+  const chosen = template || (list.find((x) => x.layout === 'circle') ?? list.find((x) => x.layout !== 'none') ?? list[0])?.id || ''
 
   async function submit(e: FormEvent) {
     e.preventDefault()
