@@ -70,7 +70,9 @@ export function CoveragePanel({ rows, labels, full, onFullChange }: { rows: Acti
       </div>
       <FilterBar keys={FILTERS} values={filters} labels={labels} onChange={(key, value) => setFilters((f) => ({ ...f, [key]: value }))} testId="coverage-filter" />
       <p data-testid="coverage-summary">
-        {t('coverage.summary', { activities: coverage.activities.length, covered, paths: coverage.paths.length, single: single.size })}
+        {t(coverage.activities.length === 1 ? 'coverage.summaryActivitiesOne' : 'coverage.summaryActivities', { count: coverage.activities.length })}{' '}
+        {t('coverage.summaryCovered', { covered, paths: coverage.paths.length })}{' '}
+        {t(single.size === 1 ? 'coverage.summarySingleOne' : 'coverage.summarySingle', { count: single.size })}
       </p>
       {counts(t('coverage.perTask'), coverage.tasks, taskShort, 'task-counts', false)}
       {coverage.paths.length === 0 ? <p className="hint">{t('activity.noPaths')}</p> : counts(t('coverage.perPath'), coverage.paths, pathShort, 'path-counts', true)}

@@ -111,7 +111,7 @@ export function PathsPanel({ doc, disabled, editor }: { doc: Y.Doc; disabled: bo
       <h2 id={ids.heading} ref={heading} tabIndex={-1}>
         {t('paths.heading')}
       </h2>
-      <p>{empty ? t('paths.empty') : t('paths.count', { count: paths.length })}</p>
+      <p>{empty ? t('paths.empty') : t(paths.length === 1 ? 'paths.countOne' : 'paths.count', { count: paths.length })}</p>
       {!empty && (
         <ol className="path-list" ref={list} aria-labelledby={ids.heading}>
           {paths.map((path, i) => (

@@ -1,4 +1,5 @@
 import type { TLComponents, TLUiOverrides } from 'tldraw'
+import { CARD_TYPE } from '../../core/shapes.ts'
 import { en } from '../i18n/en.ts'
 import { sv } from '../i18n/sv.ts'
 import { CanvasFront } from './CanvasFront.tsx'
@@ -21,6 +22,8 @@ export const canvasComponents: TLComponents = {
 }
 
 const TOOL_LABEL = `tool.${CONNECT_TOOL}`
+// tldraw names a selected shape to screen readers by `tool.<shape type>`: without one it reads the key.
+const CARD_LABEL = `tool.${CARD_TYPE}`
 
 export const canvasOverrides: TLUiOverrides = {
   tools(editor, tools) {
@@ -29,8 +32,8 @@ export const canvasOverrides: TLUiOverrides = {
     return tools
   },
   translations: {
-    sv: { [TOOL_LABEL]: sv['canvas.connectTool'] },
-    en: { [TOOL_LABEL]: en['canvas.connectTool'] },
+    sv: { [TOOL_LABEL]: sv['canvas.connectTool'], [CARD_LABEL]: sv['canvas.cardShape'] },
+    en: { [TOOL_LABEL]: en['canvas.connectTool'], [CARD_LABEL]: en['canvas.cardShape'] },
   },
 }
 
