@@ -19,7 +19,7 @@ export type ServerSnurraMessage =
   /** The person's ballot changed (on any of their connections). */
   | { t: 'ballot'; round: number; ballot: Ballot }
   /** An update from this client was refused; its local copy has diverged and must be reloaded. */
-  | { t: 'rejected'; reason: 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' }
+  | { t: 'rejected'; reason: 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' | 'drafts-full' }
 
 export const MAX_SNURRA_MESSAGE = 64 * 1024
 

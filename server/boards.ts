@@ -3,6 +3,7 @@ import { isTemplateShape } from '../core/board-doc.ts'
 import { readRecord, recordsOf, type JsonRecord } from '../core/record-store.ts'
 import { Facilitation } from './facilitation.ts'
 import type { Logger } from './log.ts'
+import { draftsSizeGuard } from './drafts-limit.ts'
 import { judgeWrite } from './policy.ts'
 import { Room } from './room.ts'
 import { boardStore, privateStore } from './room-stores.ts'
@@ -16,6 +17,8 @@ export interface BoardsOptions {
   storage: Storage
   log: Logger
   compactEvery: number
+  /** The largest a person's private drafts may grow (MAX_DRAFTS_BYTES). */
+  maxDraftsBytes: number
   /** Set when other instances may serve the same boards (DATABASE_URL, REDIS_URL). */
   scaleout?: FanoutHub
 }
@@ -80,7 +83,9 @@ export class Boards {
       const store = privateStore(storage, boardId, personId)
       // A person's drafts have no numbered log: another instance's changes are caught up whole.
       const fanout = scaleout && ((r: Room) => scaleout.attach(r, { sequenced: false, loadSince: () => store.load() }))
-      return new Room(name, { store, log, compactEvery, onEmpty, fanout })
+      const room: Room = new Room(name, { store, log, compactEvery, onEmpty, fanout, guard: (_conn, update) => (fits(update) ? null : 'drafts-full') })
+      const fits = draftsSizeGuard(room.doc, this.opts.maxDraftsBytes)
+      return room
     })
   }
 }

@@ -26,6 +26,8 @@ export interface Config {
   rateLimitBytes: number
   maxConnectionsPerBoard: number
   maxConnectionsPerIp: number
+  /** The largest one person's private drafts may grow; an update past it is refused. */
+  maxDraftsBytes: number
   /** How many proxies in front of us append to X-Forwarded-For (TRUST_PROXY); 0 ignores the header. */
   trustProxy: number
   /** Origins allowed to open a WebSocket; null: the request's own host or PUBLIC_URL. */
@@ -86,6 +88,8 @@ function readLimits(env: NodeJS.ProcessEnv) {
     // A browser opens two sockets (the board and its private drafts), and a workshop room often
     // reaches us through one NAT address: 200 lets 100 people in one building join.
     maxConnectionsPerIp: int(env.MAX_CONNECTIONS_PER_IP, 200, 1, 1_000_000, 'MAX_CONNECTIONS_PER_IP'),
+    // A draft card takes well under 1 KB: 1 MiB holds a thousand of them.
+    maxDraftsBytes: int(env.MAX_DRAFTS_BYTES, 1024 * 1024, 4096, 1024 ** 3, 'MAX_DRAFTS_BYTES'),
     trustProxy: int(env.TRUST_PROXY, 0, 0, 10, 'TRUST_PROXY'),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     metricsToken: env.METRICS_TOKEN || undefined,

@@ -13,17 +13,18 @@ const REASONS: Record<RejectReason, MessageKey> = {
   'facilitator-only': 'facilitation.rejected.facilitatorOnly',
   'server-only': 'facilitation.rejected.other',
   'unknown-target': 'facilitation.rejected.other',
+  'drafts-full': 'facilitation.rejected.draftsFull',
 }
 
 /**
- * The server refused one of our edits, so this browser's copy of the board no longer matches
- * the server's. Say so plainly, then throw the local copy away and load the board afresh
+ * The server refused one of our edits, so this browser's copy of the board (or of the private
+ * drafts) no longer matches the server's. Say so plainly, then throw the local copy away and load the board afresh
  * (right away on the button, or after a few seconds).
  */
 export function RejectedDialog({ connection }: { connection: BoardConnection }) {
   const t = useT()
   const ids = { title: useId(), body: useId() }
-  const reason = useValue('rejected', () => connection.channel.rejected.get(), [connection])
+  const reason = useValue('rejected', () => connection.rejected.get()?.reason ?? null, [connection])
   const [left, setLeft] = useState(RESET_AFTER_S)
   const button = useRef<HTMLButtonElement>(null)
 

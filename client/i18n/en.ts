@@ -116,6 +116,7 @@ export const en: Messages = {
   'facilitation.rejected.locked': 'The board was locked before your last change arrived.',
   'facilitation.rejected.readOnly': 'Your role may not change the board.',
   'facilitation.rejected.facilitatorOnly': 'Only the facilitator may change that part of the board.',
+  'facilitation.rejected.draftsFull': 'Your private drafts have reached their size limit, so your last change was not saved. Ask the facilitator to reveal the drafts on the board.',
   'facilitation.rejected.other': 'The server could not accept your last change.',
   'facilitation.rejected.reset': 'The board reloads from the server in {seconds} seconds.',
   'facilitation.rejected.now': 'Reload the board now',

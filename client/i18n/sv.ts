@@ -117,6 +117,7 @@ export const sv = {
   'facilitation.rejected.locked': 'Tavlan låstes innan din senaste ändring kom fram.',
   'facilitation.rejected.readOnly': 'Din roll får inte ändra tavlan.',
   'facilitation.rejected.facilitatorOnly': 'Bara den som leder får ändra den delen av tavlan.',
+  'facilitation.rejected.draftsFull': 'Dina privata utkast har nått största tillåtna storlek, så din senaste ändring sparades inte. Be den som leder att visa utkasten på tavlan.',
   'facilitation.rejected.other': 'Servern kunde inte ta emot din senaste ändring.',
   'facilitation.rejected.reset': 'Tavlan laddas om från servern om {seconds} sekunder.',
   'facilitation.rejected.now': 'Ladda om tavlan nu',

@@ -7,7 +7,7 @@ import { FACILITATION_KEY, readFacilitation, type FacilitationState } from '../.
 import type { Role } from '../../core/roles.ts'
 import { DraftsConnection } from './drafts.ts'
 import { boardDbName } from './local-copies.ts'
-import { SnurraChannel } from './snurra-channel.ts'
+import { SnurraChannel, type RejectReason } from './snurra-channel.ts'
 
 export type ConnectionState = 'connecting' | 'online' | 'offline'
 
@@ -49,6 +49,8 @@ export class BoardConnection {
   /** Set when the server closed a connection because a frame was too big (1009). */
   readonly tooBig: Atom<boolean> = atom('tooBig', false)
   readonly state: Signal<ConnectionState>
+  /** Why the server refused one of our changes, to the board or to the drafts; null if it has not. */
+  readonly rejected: Signal<{ reason: RejectReason; drafts: boolean } | null>
   /** What tldraw's collaboration UI wants: online or not. */
   readonly tldrawStatus: Signal<'online' | 'offline'>
 
@@ -72,6 +74,12 @@ export class BoardConnection {
     this.drafts = opts.role === 'viewer' ? null : new DraftsConnection(boardId, params)
     this.facilitation = atom('facilitation', readFacilitation(this.doc))
 
+    this.rejected = computed('rejected', () => {
+      const board = this.channel.rejected.get()
+      if (board) return { reason: board, drafts: false }
+      const drafts = this.drafts?.rejected.get()
+      return drafts ? { reason: drafts, drafts: true } : null
+    })
     this.state = computed('connectionState', () => {
       if (!this.browserOnline.get() || this.closed.get()) return 'offline'
       if (this.providerConnected.get() && this.providerSynced.get()) return 'online'
@@ -153,7 +161,7 @@ export class BoardConnection {
       this.browserOnline.set(true)
       if (this.closed.get() || this.channel.rejected.get()) return
       provider.connect()
-      this.drafts?.provider.connect()
+      if (!this.drafts?.rejected.get()) this.drafts?.provider.connect()
     }
     const offline = () => {
       this.browserOnline.set(false)
@@ -177,12 +185,13 @@ export class BoardConnection {
   }
 
   /**
-   * Throws away this browser's copy of the board (not the private drafts, which the server
-   * never refuses) and reloads, so the board comes fresh from the server.
+   * Throws away this browser's copy of what the server refused a change to — the board, or the
+   * private drafts — and reloads, so it comes fresh from the server.
    */
   async resetLocalCopy(): Promise<void> {
-    this.provider.disconnect()
-    await Promise.race([this.idb.clearData(), new Promise((resolve) => setTimeout(resolve, RESET_WAIT_MS))])
+    const copy = this.rejected.get()?.drafts ? this.drafts! : this
+    copy.provider.disconnect()
+    await Promise.race([copy.idb.clearData(), new Promise((resolve) => setTimeout(resolve, RESET_WAIT_MS))])
     location.reload()
   }
 

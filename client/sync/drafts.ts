@@ -1,8 +1,10 @@
 import { atom, type Atom } from 'tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { draftsDbName } from './local-copies.ts'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { MESSAGE_SNURRA, readSnurraPayload, type ServerSnurraMessage } from '../../core/messages.ts'
+import { draftsDbName } from './local-copies.ts'
+import type { RejectReason } from './snurra-channel.ts'
 
 // IndexedDB can hang (some private modes); never let it keep the drafts from connecting.
 const IDB_WAIT_MS = 2000
@@ -18,6 +20,8 @@ export class DraftsConnection {
   readonly idb: IndexeddbPersistence
   /** True once the server's copy has arrived. */
   readonly synced: Atom<boolean> = atom('draftsSynced', false)
+  /** Set when the server refused a change to the drafts (they are full): ours has diverged. */
+  readonly rejected: Atom<RejectReason | null> = atom('draftsRejected', null)
   private readonly timer: ReturnType<typeof setTimeout>
   private destroyed = false
 
@@ -28,6 +32,18 @@ export class DraftsConnection {
     // Nobody else is in this room: no presence to publish.
     this.provider.awareness.setLocalState(null)
     this.provider.on('sync', this.onSync)
+    // Of Snurra's own messages, only a refusal concerns the drafts. Like the board's, a refused
+    // change stays in our copy and would be offered again on every reconnect: stop sending.
+    this.provider.messageHandlers[MESSAGE_SNURRA] = (_encoder, decoder) => {
+      try {
+        const message = readSnurraPayload(decoder) as ServerSnurraMessage
+        if (message.t !== 'rejected') return
+        this.rejected.set(message.reason)
+        queueMicrotask(() => this.provider.disconnect())
+      } catch (error) {
+        console.warn('[snurra] unreadable server message', (error as Error).message)
+      }
+    }
     const connect = () => {
       if (!this.destroyed && !this.provider.shouldConnect) this.provider.connect()
     }

@@ -11,7 +11,9 @@ const CARD = '.tl-shape[data-shape-type="snurra-card"]'
 // Vitest's default (1 s) is short for a round trip through the server under load.
 const POLL = { timeout: 10_000 }
 
-const e2e = useServerAndBrowser()
+// Small private drafts (about a dozen large cards), so a test can fill them.
+const DRAFT_LIMIT = 16 * 1024
+const e2e = useServerAndBrowser({ MAX_DRAFTS_BYTES: String(DRAFT_LIMIT) })
 /** Uncaught errors on any page of the current test. */
 const errors: string[] = []
 
@@ -207,6 +209,52 @@ describe('facilitation with a facilitator and a participant', () => {
     expect(new Set(counts)).toEqual(new Set([2]))
     expect(await par.page.locator(CARD).count()).toBe(2)
     await expect.poll(() => par.page.getByTestId('private-banner').count(), POLL).toBe(0)
+  }, 120_000)
+
+  test('full private drafts: the author is told, their copy is reset to the server’s, and a reveal makes room again', async () => {
+    const { fac, par } = await setup('Fulla utkast')
+    await fac.page.getByTestId('private-toggle').click()
+    await expect.poll(() => par.page.getByTestId('private-banner').count(), POLL).toBe(1)
+    const title = (n: number) => `Utkast ${n} `.padEnd(900, 'x')
+    const dialog = par.page.getByTestId('rejected-dialog')
+    let n = 0
+    const refused = async () => (await dialog.count()) > 0
+    // Not addCard: the card's face shortens so long a title, and the refusal may come at any step.
+    for (; n < 40 && !(await refused()); n++) {
+      await par.page.getByTestId('add-card').click()
+      const input = par.page.getByTestId('card-title-input')
+      await expect.poll(async () => (await refused()) || (await input.count()) > 0, POLL).toBe(true)
+      if (await refused()) break
+      await input.fill(title(n))
+      await par.page.keyboard.press('Escape')
+      await expect.poll(async () => (await refused()) || (await par.page.locator(CARD).count()) === n + 1, POLL).toBe(true)
+      await par.page.waitForTimeout(100) // the server's answer, before the next card
+    }
+    await expect.poll(() => dialog.count(), POLL).toBe(1)
+    expect(n, 'draft cards before the limit').toBeGreaterThan(3)
+    await expect.poll(() => dialog.innerText(), POLL).toContain('Dina privata utkast har nått största tillåtna storlek')
+    await dialog.getByRole('button', { name: 'Ladda om tavlan nu' }).click()
+
+    // After the reload: the drafts as the server kept them (whichever change it refused is not
+    // among them; test/integration/private-mode.test.ts checks which), all still private.
+    await expect.poll(() => par.page.getByTestId('private-banner').count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(() => card(par.page, 'Utkast 0 ').count(), { timeout: 20_000 }).toBe(1)
+    const kept = await par.page.locator(CARD).count()
+    expect(kept).toBeGreaterThanOrEqual(n - 1)
+    expect(await par.page.locator(`${CARD} [data-testid=card-private]`).count()).toBe(kept)
+    expect(await dialog.count()).toBe(0)
+
+    // The reveal moves them to the board and empties the drafts: the author can write again.
+    await fac.page.getByTestId('private-reveal').click()
+    await expect.poll(() => fac.page.locator(CARD).count(), POLL).toBe(kept)
+    await expect.poll(() => par.page.locator(`${CARD} [data-testid=card-private]`).count(), POLL).toBe(0)
+    await expect.poll(() => par.page.getByTestId('private-banner').count(), POLL).toBe(0) // a reveal ends private mode
+    await fac.page.getByTestId('private-toggle').click()
+    await expect.poll(() => par.page.getByTestId('private-banner').count(), POLL).toBe(1)
+    await addCard(par.page, 'Nytt utkast efter visningen')
+    await expect.poll(() => card(par.page, 'Nytt utkast efter visningen').getByTestId('card-private').count(), POLL).toBe(1)
+    await par.page.waitForTimeout(1000)
+    expect(await dialog.count()).toBe(0)
   }, 120_000)
 
   test('lock stops the participant’s edits, in the UI and at the server, and unlock restores them', async () => {

@@ -178,5 +178,53 @@ describe('private mode', () => {
     expect(read(stored, task)).toEqual(taskBefore)
     expect(read(stored, 'shape:card-b-own')).toEqual(bBefore)
   })
-})
 
+  it('a person’s drafts are capped: a change past MAX_DRAFTS_BYTES is refused and stored nowhere, and a reveal makes room again', async () => {
+    const small = await startTestServer({ env: { MAX_DRAFTS_BYTES: '8192' } })
+    const board = await small.createBoard('Fulla utkast')
+    const key = deviceKey()
+    const open = (role: Role, person: string, isPrivate = false) => snurraSynced(small.wsUrl, board.id, board.tokens[role], { person, private: isPrivate })
+    const facilitator = await open('facilitator', deviceKey())
+    const participant = await open('participant', key)
+    const personId = (await participant.hello()).personId!
+    expect(await facilitator.intent({ type: 'private.set', on: true })).toMatchObject({ ok: true })
+
+    // Draft cards of about 1 KB each until the server refuses one.
+    const mine = await open('participant', key, true)
+    const bigCard = (n: number | string) => cardRecord(`d${n}`, { props: { title: `${n} `.padEnd(900, 'x') } })
+    let n = 0
+    for (; n < 40 && mine.rejections().length === 0; n++) {
+      const card = bigCard(n)
+      mine.change((doc) => writeRecord(recordsOf(doc), card))
+      await mine.barrier()
+    }
+    expect(mine.rejections().map((r) => r.reason)).toEqual(['drafts-full'])
+    const refused = n - 1
+    expect(refused, 'cards that fit in 8 KB').toBeGreaterThan(3)
+    expect(mine.isOpen(), 'refused, not disconnected').toBe(true)
+
+    // Not stored: the same person's second tab gets every card but the refused one, and the stored drafts stay under the cap.
+    const tab = await open('participant', key, true)
+    for (let i = 0; i < refused; i++) expect(read(tab.doc, `shape:card-d${i}`), `draft ${i}`).toBeDefined()
+    expect(read(tab.doc, `shape:card-d${refused}`)).toBeUndefined()
+    const stored = Buffer.from(storedState(small.dataDir, board.id, `private:${personId}`) as string, 'base64')
+    expect(stored.length).toBeLessThanOrEqual(8192)
+
+    // The reveal moves the drafts to the board and empties them: a fresh copy has room again.
+    mine.close()
+    tab.close()
+    expect(await facilitator.intent({ type: 'private.reveal' })).toMatchObject({ ok: true })
+    await facilitator.barrier()
+    expect(read(facilitator.doc, 'shape:card-d0')).toBeDefined()
+    expect(read(facilitator.doc, `shape:card-d${refused}`)).toBeUndefined()
+    const fresh = await open('participant', key, true)
+    for (let i = 0; i < 3; i++) {
+      const card = bigCard(`after-${i}`)
+      fresh.change((doc) => writeRecord(recordsOf(doc), card))
+    }
+    await fresh.barrier()
+    expect(fresh.rejections()).toEqual([])
+    const check = await open('participant', key, true)
+    expect(read(check.doc, 'shape:card-dafter-2')).toBeDefined()
+  })
+})
