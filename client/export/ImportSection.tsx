@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type RefObject } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react'
 import type { CreatedBoard } from '../api.ts'
 import { useI18n, useT } from '../i18n/I18nProvider.tsx'
 import { CreatedLinks } from '../start/CreatedLinks.tsx'
@@ -25,6 +25,11 @@ function CsvImport({ boardId, token }: { boardId: string; token: string }) {
   const file = useRef<HTMLInputElement>(null)
   const errorsHeading = useRef<HTMLHeadingElement>(null)
   const [status, setStatus] = useState<CsvStatus>({ kind: 'idle' })
+  // The list is what the user must work through: take them to it once it is on the page (after
+  // the render, not a frame later: under load the frame can come first).
+  useEffect(() => {
+    if (status.kind === 'rejected') errorsHeading.current?.focus()
+  }, [status])
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -37,8 +42,6 @@ function CsvImport({ boardId, token }: { boardId: string; token: string }) {
     } catch (err) {
       if (err instanceof ImportRejected) {
         setStatus({ kind: 'rejected', errors: err.errors, message: err.message })
-        // The list is what the user must work through: take them to it.
-        requestAnimationFrame(() => errorsHeading.current?.focus())
       } else setStatus({ kind: 'error', text: t('import.failed', { reason: (err as Error).message }) })
     }
   }
