@@ -68,6 +68,7 @@ export const en: Messages = {
 
   'status.connecting': 'Connecting …',
   'status.online': 'Connected',
+  'status.closed': 'Closed',
   'status.offline': 'Offline',
   'status.offlineHelp': 'Your changes are kept and sent when the connection is back.',
   'status.prefix': 'Connection:',

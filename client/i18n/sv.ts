@@ -70,6 +70,7 @@ export const sv = {
   'status.connecting': 'Ansluter …',
   'status.online': 'Ansluten',
   'status.offline': 'Frånkopplad',
+  'status.closed': 'Stängd',
   'status.offlineHelp': 'Dina ändringar sparas och skickas när anslutningen är tillbaka.',
   'status.prefix': 'Anslutning:',
   'status.closedUnauthorized': 'Anslutningen nekades: länken gäller inte längre. Be den som leder om en ny länk.',

@@ -46,7 +46,8 @@ export class BoardStore {
     this.ours = this.store.schema.serialize()
     this.schemaCompat = atom('schemaCompat', compareSchema(this.storedSchema(), this.ours))
     this.readonly = computed('readonly', () => {
-      if (!this.canEdit || this.schemaCompat.get() === 'newer' || connection.rejected.get()) return true
+      // A closed connection (link replaced, board deleted) never takes an edit again.
+      if (!this.canEdit || this.schemaCompat.get() === 'newer' || connection.rejected.get() || connection.closed.get()) return true
       return connection.role !== 'facilitator' && connection.facilitation.get().locked
     })
     this.sources = { board: connection.doc, drafts: connection.drafts?.doc ?? null, origin: this.origin }

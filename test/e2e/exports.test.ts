@@ -367,6 +367,10 @@ describe('register downloads, import, delete and versions against the server', (
     // The participant is disconnected, and every link is dead.
     await expect.poll(() => participant.getByTestId('connection-closed').count(), { timeout: 15_000 }).toBe(1)
     expect(await participant.getByTestId('connection-closed').innerText()).toContain('Tavlan har tagits bort')
+    // Nothing can be added any more, and nothing promises that edits will be sent later.
+    await expect.poll(() => participant.getByTestId('add-card').count()).toBe(0)
+    expect(await participant.getByTestId('connection-status').getAttribute('data-state')).toBe('closed')
+    expect(await participant.getByTestId('connection-status').innerText()).not.toContain('skickas')
     // …which go when the server says the board is deleted (an erasure reaches every e2e.browser).
     await expect.poll(localCopies, { timeout: 10_000 }).toEqual([])
     // The browser that was away forgets its copies as soon as it opens the link again.
