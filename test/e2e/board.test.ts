@@ -86,4 +86,21 @@ describe('a workshop on one board', () => {
 
     expect([...fac.foreign, ...par.foreign, ...late.foreign]).toEqual([])
   }, 120_000)
+
+  test('at 400 px wide the board reflows: no sideways scrolling, and every header control is on screen', async () => {
+    const board = await createBoard(e2e.server.url, 'hallunda-norsborg', 'Smal skärm med en ganska lång titel på tavlan')
+    const context = await e2e.browser.newContext({ viewport: { width: 400, height: 800 } })
+    contexts.push(context)
+    const page = await context.newPage()
+    await join(page, board.links.facilitator, 'Fia Facilitator')
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400)
+    const controls = page.locator('.board-header button, .board-header select')
+    expect(await controls.count()).toBeGreaterThan(3)
+    for (const box of await controls.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))) {
+      expect(box.left).toBeGreaterThanOrEqual(0)
+      expect(box.right).toBeLessThanOrEqual(400)
+    }
+    // The canvas keeps a usable share of the screen.
+    expect((await page.locator('.board-canvas').boundingBox())!.height).toBeGreaterThan(250)
+  }, 60_000)
 })
