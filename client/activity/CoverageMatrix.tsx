@@ -8,7 +8,8 @@ import { useT } from '../i18n/I18nProvider.tsx'
 export function CoverageMatrix(props: { caption: string; targets: Target[]; short(n: number): string; activities: ActivityCoverage[]; pick(a: ActivityCoverage): string[]; singleIds?: Set<string>; testId: string }) {
   const t = useT()
   return (
-    <div className="table-scroll">
+    // Focusable so a keyboard can scroll a matrix wider than the panel (nothing in it takes focus).
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={props.caption}>
       <table className="coverage-matrix" data-testid={props.testId}>
         <caption>{props.caption}</caption>
         <thead>

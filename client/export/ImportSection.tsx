@@ -108,7 +108,8 @@ function BackupRestore({ boardId, token }: { boardId: string; token: string }) {
     try {
       setCreated(await importBackup(boardId, token, await chosen.text()))
     } catch (err) {
-      setError(t('import.failed', { reason: (err as Error).message }))
+      // The server's reason is technical (and English): say what it means first.
+      setError(err instanceof ImportRejected ? t('import.backupInvalid', { detail: err.message }) : t('import.failed', { reason: (err as Error).message }))
     } finally {
       setBusy(false)
     }

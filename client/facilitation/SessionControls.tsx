@@ -22,6 +22,8 @@ export function SessionControls({ connection, editor, state }: { connection: Boa
           onClick={() => void send({ type: 'private.set', on: !privateMode }, t(privateMode ? 'private.turnedOff' : 'private.turnedOn'))}
           data-testid="private-toggle"
         >
+          {/* On is shown by a mark as well as the fill; the label stays, as aria-pressed asks. */}
+          {privateMode && <span aria-hidden="true">✓ </span>}
           {t('private.toggle')}
         </button>
         <button type="button" className="button" disabled={busy} onClick={() => void send({ type: 'private.reveal' }, t('private.revealed'))} data-testid="private-reveal">
@@ -38,6 +40,7 @@ export function SessionControls({ connection, editor, state }: { connection: Boa
           onClick={() => void send({ type: 'lock.set', locked: !locked }, t(locked ? 'facilitation.unlockedDone' : 'facilitation.lockedDone'))}
           data-testid="lock-toggle"
         >
+          {locked && <span aria-hidden="true">✓ </span>}
           {t('facilitation.lock')}
         </button>
         <button

@@ -243,6 +243,12 @@ describe('register downloads, import, delete and versions against the server', (
     const json = JSON.parse(backup.bytes.toString('utf8'))
     expect([json.format, json.board.title]).toEqual(['snurra-board', 'Registerlänkar'])
 
+    // A broken file is refused in words a planner understands, and restores nothing.
+    await dialog.getByTestId('backup-file').setInputFiles({ name: 'trasig.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "snurra-board"') })
+    await dialog.getByTestId('backup-submit').click()
+    await expect.poll(() => dialog.getByTestId('backup-import').getByRole('status').innerText()).toContain('Filen är ingen hel säkerhetskopia av en Snurra-tavla, så inget återställdes.')
+    expect(await dialog.getByTestId('backup-restored').count()).toBe(0)
+
     // That backup, restored through the dialog, is a new board with the same cards.
     await dialog.getByTestId('backup-file').setInputFiles({ name: backup.name, mimeType: 'application/json', buffer: backup.bytes })
     await dialog.getByTestId('backup-submit').click()
@@ -301,7 +307,7 @@ describe('register downloads, import, delete and versions against the server', (
       return dialog.getByTestId('compare-summary').innerText()
     }
     // The last edits reach the server over the socket: ask until the comparison sees them.
-    await expect.poll(compare, { timeout: 15_000 }).toBe('Från ”Workshop 2026-11-23” till ”Tavlan som den är nu”: 1 tillagda, 0 borttagna och 1 ändrade aktiviteter.')
+    await expect.poll(compare, { timeout: 15_000 }).toBe('Från ”Workshop 2026-11-23” till ”Tavlan som den är nu”: aktiviteter tillagda 1, borttagna 0, ändrade 1.')
     expect(await dialog.getByTestId('compare-added').innerText()).toBe('Nytt efter workshopen')
     const changed = dialog.getByTestId('compare-changed').locator('tbody tr')
     expect(await changed.count()).toBe(1)
