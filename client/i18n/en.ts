@@ -229,8 +229,8 @@ export const en: Messages = {
   'paths.save': 'Add action paths',
   'paths.saved': '{count} action paths were added.',
   'paths.nothing': 'Enter at least one action path.',
-  'paths.show': 'Show action paths',
-  'paths.hide': 'Hide action paths',
+  'paths.show': 'Add more action paths',
+  'paths.hide': 'Close the form for new action paths',
 
   'card.title': 'Activity',
   'card.titleLabel': 'Activity name',

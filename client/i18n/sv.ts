@@ -230,8 +230,8 @@ export const sv = {
   'paths.save': 'Lägg till handlingsvägar',
   'paths.saved': '{count} handlingsvägar lades till.',
   'paths.nothing': 'Skriv minst en handlingsväg.',
-  'paths.show': 'Visa handlingsvägar',
-  'paths.hide': 'Dölj handlingsvägar',
+  'paths.show': 'Lägg till fler handlingsvägar',
+  'paths.hide': 'Stäng formuläret för nya handlingsvägar',
 
   'card.title': 'Aktivitet',
   'card.titleLabel': 'Aktivitetens namn',
