@@ -1,4 +1,4 @@
-import { useId } from 'react'
+import { useEffect, useId, useRef } from 'react'
 import type { TemplateItem } from '../../core/template.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { fieldLabel, valueText } from './change-labels.ts'
@@ -9,13 +9,17 @@ export function CompareTable({ result, sectors }: { result: Comparison; sectors:
   const t = useT()
   const ids = { added: useId(), removed: useId() }
   const { added, removed, changed } = result
+  // The result opens below the form, often below the fold: bring it into view (its summary is a
+  // status message, so screen readers hear it without a focus move).
+  const box = useRef<HTMLDivElement>(null)
+  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [result])
   const value = (field: string, v: FieldValue) => {
     const words = valueText(field, v, t, sectors).filter((w) => w !== '')
     if (words.length === 0) return <span className="muted">{t('versions.emptyValue')}</span>
     return words.length === 1 ? words[0] : <ul className="cell-list">{words.map((w, i) => <li key={i}>{w}</li>)}</ul>
   }
   return (
-    <div className="compare-result" data-testid="compare-result">
+    <div className="compare-result" ref={box} data-testid="compare-result">
       <p role="status" data-testid="compare-summary">
         {t('versions.compareSummary', { from: result.from.name ?? t('versions.current'), to: result.to.name ?? t('versions.current'), added: added.length, removed: removed.length, changed: changed.length })}
       </p>
