@@ -18,8 +18,8 @@ const REASONS: Record<RejectReason, MessageKey> = {
 
 /**
  * The server refused one of our edits, so this browser's copy of the board (or of the private
- * drafts) no longer matches the server's. Say so plainly, then throw the local copy away and load the board afresh
- * (right away on the button, or after a few seconds).
+ * drafts) no longer matches the server's. Say so plainly, then throw that copy away and load it
+ * afresh (right away on the button, or after a few seconds).
  */
 export function RejectedDialog({ connection }: { connection: BoardConnection }) {
   const t = useT()
