@@ -52,7 +52,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined,
     tldrawLicenseKey: env.TLDRAW_LICENSE_KEY ?? '',
     logLevel: env.LOG_LEVEL ?? 'info',
-    maxPayload: int(env.MAX_PAYLOAD_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024, 'MAX_PAYLOAD_BYTES'),
     idleUnloadMs: int(env.IDLE_UNLOAD_MS, 30_000, 0, 24 * 3600_000, 'IDLE_UNLOAD_MS'),
     compactEvery: int(env.COMPACT_EVERY, 500, 1, 1_000_000, 'COMPACT_EVERY'),
     tokenTtlDays: int(env.TOKEN_TTL_DAYS, 180, 1, 3650, 'TOKEN_TTL_DAYS'),
@@ -79,6 +78,7 @@ function readScaleout(env: NodeJS.ProcessEnv) {
 function readLimits(env: NodeJS.ProcessEnv) {
   const maxPayload = int(env.MAX_PAYLOAD_BYTES, 1024 * 1024, 1024, 64 * 1024 * 1024, 'MAX_PAYLOAD_BYTES')
   return {
+    maxPayload,
     maxBufferedBytes: int(env.MAX_BUFFERED_BYTES, Math.max(8 * 1024 * 1024, maxPayload * 4), 64 * 1024, 1024 ** 3, 'MAX_BUFFERED_BYTES'),
     // Measured (test/e2e/drag-rate.test.ts): dragging a card sends ~90 messages and ~11 KB in its
     // busiest second; a 240 Hz display would reach ~300 messages. Well above both, far below abuse.

@@ -1,5 +1,5 @@
 import { memo } from 'react'
-import { useEditor, useValue, type Editor, type TLShape } from 'tldraw'
+import { computed, useEditor, useValue, type Computed, type Editor, type TLShape } from 'tldraw'
 import { segmentAnchor } from '../../core/circle.ts'
 import { labelAngle } from '../shapes/segment-layout.ts'
 import { connectDrag } from './ConnectTool.ts'
@@ -19,16 +19,6 @@ function linedPaths(card: CardShape, segments: { has(pathId: string): boolean })
   return Object.keys(paths).filter((id) => paths[id] === true && segments.has(id))
 }
 
-/** Whether more cards have lines than are drawn at once: the heat legend then says how to see them. */
-export function linesLimited(editor: Editor): boolean {
-  const segments = new Set(segmentShapes(editor).flatMap((s) => (s.props.kind === 'path' ? [s.props.refId] : [])))
-  let cards = 0
-  for (const shape of editor.getCurrentPageShapes()) {
-    if (isCard(shape) && linedPaths(shape, segments).length > 0 && ++cards > ALL_LINES_UP_TO) return true
-  }
-  return false
-}
-
 interface Line {
   key: string
   x1: number
@@ -40,18 +30,18 @@ interface Line {
 
 /**
  * Connection lines from each card to each action path it hits, drawn in page space between the
- * template layer and the cards (on a large board, for the selected cards only). Derived from the cards' `paths` props on every render, so the
- * lines and the edit panel's checkboxes can never disagree: there is no second record of a hit.
+ * template layer and the cards (on a large board, for the selected cards only). Derived from the
+ * cards' `paths` props, so the lines and the edit panel's checkboxes can never disagree: there
+ * is no second record of a hit.
  */
 export function Connections() {
   const editor = useEditor()
-  const lines = useValue('connection lines', () => connectionLines(editor), [editor])
-  const flat = lines.flat()
+  const lines = useValue('connection lines', () => drawnLines(editor).get().groups, [editor])
   const drag = useValue(connectDrag)
   // Shapes stack by z-index in page order; the template layer comes first, so this sits just
   // above it and below the first card (equal z-index: the shapes come later in the DOM).
   const layer = useValue('template layer size', () => editor.getCurrentPageShapes().filter((s) => s.meta?.template === true).length, [editor])
-  if (!flat.length && !drag) return null
+  if (!lines.length && !drag) return null
   return (
     <svg className="snurra-connections" style={{ zIndex: editor.options.maxShapesPerPage * 2 + layer }} aria-hidden="true">
       {lines.map((group) => (
@@ -83,13 +73,32 @@ const CardLines = memo(function CardLines({ lines }: { lines: Line[] }) {
   )
 })
 
+interface DrawnLines {
+  /** Lines per card, for the cards whose lines are drawn. */
+  groups: Line[][]
+  /** More cards have lines than are drawn at once (the heat legend then says how to see them). */
+  limited: boolean
+}
+
+const drawn = new WeakMap<Editor, Computed<DrawnLines>>()
+
+/** The lines to draw, computed once per change for everyone who asks (the lines and the legend). */
+export function drawnLines(editor: Editor): Computed<DrawnLines> {
+  let lines = drawn.get(editor)
+  if (!lines) {
+    lines = computed('connection lines', () => connectionLines(editor))
+    drawn.set(editor, lines)
+  }
+  return lines
+}
+
 type LineCache = Map<string, { shape: TLShape; selected: boolean; anchors: unknown; lines: Line[] }>
 const lineCaches = new WeakMap<Editor, LineCache>()
 
 /** Lines per card (cards without lines left out), selected cards last; a card's array is reused while the card, its selection and the anchors are unchanged. */
-function connectionLines(editor: Editor): Line[][] {
+function connectionLines(editor: Editor): DrawnLines {
   const anchors = new Map(segmentShapes(editor).filter((s) => s.props.kind === 'path').map((s) => [s.props.refId, segmentAnchor(s.props, labelAngle(s.props))]))
-  if (!anchors.size) return []
+  if (!anchors.size) return { groups: [], limited: false }
   const anchorsKey = JSON.stringify([...anchors])
   const selected = new Set(editor.getSelectedShapeIds())
   const cache: LineCache = lineCaches.get(editor) ?? new Map()
@@ -116,7 +125,7 @@ function connectionLines(editor: Editor): Line[][] {
     if (lines.length) (isSelected ? chosen : plain).push(lines)
   }
   lineCaches.set(editor, next)
-  if (plain.length + chosen.length > ALL_LINES_UP_TO) return chosen
+  if (plain.length + chosen.length > ALL_LINES_UP_TO) return { groups: chosen, limited: true }
   // Selected cards' lines last, so they are drawn on top.
-  return [...plain, ...chosen]
+  return { groups: [...plain, ...chosen], limited: false }
 }

@@ -1,6 +1,6 @@
 import { useEditor, useValue } from 'tldraw'
 import { useT } from '../i18n/I18nProvider.tsx'
-import { ALL_LINES_UP_TO, linesLimited } from './Connections.tsx'
+import { ALL_LINES_UP_TO, drawnLines } from './Connections.tsx'
 import { HEAT } from './heat.ts'
 import { segmentShapes } from './template-shapes.ts'
 
@@ -12,7 +12,7 @@ export function HeatLegend() {
   const editor = useEditor()
   const t = useT()
   const hasPaths = useValue('has path segments', () => segmentShapes(editor).some((s) => s.props.kind === 'path'), [editor])
-  const limited = useValue('lines limited', () => linesLimited(editor), [editor])
+  const limited = useValue('lines limited', () => drawnLines(editor).get().limited, [editor])
   if (!hasPaths) return null
   return (
     <div className="heat-legend" data-testid="heat-legend">
