@@ -18,8 +18,27 @@ export type ServerSnurraMessage =
   | { t: 'result'; id: number; ok: false; error: IntentError | 'malformed' }
   /** The person's ballot changed (on any of their connections). */
   | { t: 'ballot'; round: number; ballot: Ballot }
-  /** An update from this client was refused; its local copy has diverged and must be reloaded. */
-  | { t: 'rejected'; reason: 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' | 'drafts-full' }
+  /**
+   * An update from this client was refused and changed nothing anywhere. The client's copy has
+   * diverged: it takes the server's state and re-applies its own changed records on top, except
+   * `records` (the ids the refusal is about; absent when the whole update is refused).
+   */
+  | { t: 'rejected'; reason: RejectReason; records?: string[] }
+  /** To the facilitator on joining: stored records that failed validation and are kept out of the board. */
+  | { t: 'quarantined'; count: number }
+
+/**
+ * Why the server refused an update:
+ * - `read-only`: a viewer wrote; `locked`: a participant wrote while the board is locked;
+ * - `facilitator-only` / `server-only`: the update writes what only the facilitator / the server may;
+ * - `unknown-target`: it builds on changes the server does not have (e.g. an earlier refused one);
+ * - `invalid`: a record, a meta value or an action path fails the board's schema or invariants;
+ * - `too-large`: over a per-update cap (items, nesting, delete ranges); `drafts-full`: private drafts at their limit.
+ */
+export type RejectReason = 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' | 'invalid' | 'too-large' | 'drafts-full'
+
+/** At most this many record ids are named in one refusal. */
+export const MAX_REJECTED_IDS = 200
 
 export const MAX_SNURRA_MESSAGE = 64 * 1024
 

@@ -13,6 +13,8 @@ const REASONS: Record<RejectReason, MessageKey> = {
   'facilitator-only': 'facilitation.rejected.facilitatorOnly',
   'server-only': 'facilitation.rejected.other',
   'unknown-target': 'facilitation.rejected.other',
+  invalid: 'facilitation.rejected.other',
+  'too-large': 'facilitation.rejected.other',
   'drafts-full': 'facilitation.rejected.draftsFull',
 }
 
