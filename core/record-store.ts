@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { isForbiddenKey, isPlainObject } from './validation/json.ts'
 
 /**
  * How tldraw records live in the board's Yjs document.
@@ -38,6 +39,7 @@ export function flattenRecord(record: Record<string, unknown>): Map<string, unkn
   const flat = new Map<string, unknown>()
   const walk = (prefix: string, value: Record<string, unknown>, depth: number) => {
     for (const [key, child] of Object.entries(value)) {
+      if (isForbiddenKey(key)) continue
       const path = prefix ? `${prefix}.${escapeKey(key)}` : escapeKey(key)
       if (isPlainObject(child) && depth < MAX_DEPTH) {
         flat.set(path, {})
@@ -51,24 +53,34 @@ export function flattenRecord(record: Record<string, unknown>): Map<string, unkn
   return flat
 }
 
+/**
+ * Rebuilds a record from its flat pairs. A pair whose key has a `__proto__`, `constructor` or
+ * `prototype` part is skipped (the server refuses such writes, but a board stored before that
+ * may hold one), and only own properties are ever followed, so no stored pair can reach a
+ * prototype.
+ */
 export function unflattenRecord(flat: Map<string, unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {}
+  const own = (target: Record<string, unknown>, key: string): unknown => (Object.hasOwn(target, key) ? target[key] : undefined)
   // Parents before children; a child whose parent is not an object (a concurrent overwrite
   // replaced the object with a plain value) is dropped, as the plain value won.
   const keys = [...flat.keys()].sort((a, b) => depthOf(a) - depthOf(b))
   for (const key of keys) {
     const parts = key.split('.').map(unescapeKey)
+    if (parts.some(isForbiddenKey)) continue
     let target: Record<string, unknown> | null = record
     for (let i = 0; i < parts.length - 1 && target; i++) {
-      const next: unknown = target[parts[i]]
-      if (next === undefined) target[parts[i]] = {}
-      target = isPlainObject(target[parts[i]]) ? (target[parts[i]] as Record<string, unknown>) : null
+      if (own(target, parts[i]) === undefined) target[parts[i]] = {}
+      const next = own(target, parts[i])
+      target = isPlainObject(next) ? next : null
     }
     if (!target) continue
     const last = parts[parts.length - 1]
     const value = flat.get(key)
+    // An object whose prototype is not Object's (a decoder assigned its `__proto__`) is dropped too.
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isPlainObject(value)) continue
     if (isPlainObject(value) && Object.keys(value).length === 0) {
-      if (!isPlainObject(target[last])) target[last] = {}
+      if (!isPlainObject(own(target, last))) target[last] = {}
     } else {
       target[last] = value
     }
@@ -137,10 +149,6 @@ export function readAllRecords(doc: Y.Doc): JsonRecord[] {
     if (record.id === id && typeof record.typeName === 'string') out.push(record as JsonRecord)
   })
   return out
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 export function jsonEqual(a: unknown, b: unknown): boolean {

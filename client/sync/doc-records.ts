@@ -1,6 +1,7 @@
 import type { SerializedSchema } from '@tldraw/store'
 import type { TLRecord, TLStore } from 'tldraw'
-import { readRecord, type RecordEntries } from '../../core/record-store.ts'
+import { readRecord, type JsonRecord, type RecordEntries } from '../../core/record-store.ts'
+import { migrateRecord } from '../../core/record-validation.ts'
 
 /**
  * Turns a record read from the board document into one this store accepts: only
@@ -14,15 +15,12 @@ export function toStoreRecord(store: TLStore, raw: Record<string, unknown>, migr
     console.warn('[snurra] skipping record of unknown or non-document type', raw.id, typeName)
     return null
   }
-  let record = raw as unknown as TLRecord
-  if (migrateFrom) {
-    const migrated = store.schema.migratePersistedRecord(record, migrateFrom)
-    if (migrated.type === 'error') {
-      console.warn('[snurra] skipping record that could not be migrated', raw.id, migrated.reason)
-      return null
-    }
-    record = migrated.value
+  const migrated = migrateRecord(raw as JsonRecord, migrateFrom, store.schema)
+  if (!migrated.ok) {
+    console.warn('[snurra] skipping record that could not be migrated', raw.id, migrated.problem)
+    return null
   }
+  const record = migrated.record as unknown as TLRecord
   try {
     return store.schema.validateRecord(store, record, 'initialize', null)
   } catch (error) {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   flattenRecord,
   readAllRecords,
@@ -225,5 +225,55 @@ describe('record store', () => {
       recordsOf(doc).set('shape:mismatch', bad)
     })
     expect(readAllRecords(doc).map((r) => r.id)).toEqual(['shape:card1'])
+  })
+})
+
+describe('no stored pair reaches a prototype', () => {
+  // So that one failure here does not spread to every later test in the worker.
+  afterEach(() => {
+    delete (Object.prototype as Record<string, unknown>).polluted
+  })
+  const hostile: Array<[string, unknown]> = [
+    ['__proto__.polluted', 1],
+    ['__proto__', { polluted: 1 }],
+    ['meta.__proto__', { polluted: 1 }],
+    ['meta.__proto__.polluted', 1],
+    ['constructor.prototype.polluted', 1],
+    ['props.constructor.prototype.polluted', 1],
+    ['prototype.polluted', 1],
+    ['toString.polluted', 1],
+  ]
+
+  it('unflattenRecord skips prototype keys and keeps the rest', () => {
+    const flat = new Map<string, unknown>([['id', 'shape:x'], ['typeName', 'shape'], ['meta', {}], ['meta.ok', 1], ...hostile])
+    const record = unflattenRecord(flat)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.prototype).not.toHaveProperty('polluted')
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(record.meta)).toBe(Object.prototype)
+    // An own property named like a prototype method is just a property.
+    expect(record).toEqual({ id: 'shape:x', typeName: 'shape', meta: { ok: 1 }, toString: { polluted: 1 } })
+  })
+
+  it('the same pairs stored in a document and read back', () => {
+    const doc = new Y.Doc()
+    const entries = new Y.Array<[string, unknown]>()
+    // Without a `__proto__` pair first (which would swap the record's own prototype instead).
+    entries.push([['id', 'shape:x'], ['typeName', 'shape'], ['__proto__.polluted', 1], ['meta.constructor.prototype.polluted', 1]])
+    recordsOf(doc).set('shape:x', entries)
+    const [record] = readAllRecords(doc)
+    expect(Object.prototype).not.toHaveProperty('polluted')
+    expect(record.id).toBe('shape:x')
+  })
+
+  it('a value whose prototype a decoder set is dropped, not followed', () => {
+    const crafted = Object.setPrototypeOf({}, { template: true })
+    const record = unflattenRecord(new Map<string, unknown>([['id', 'shape:x'], ['meta', crafted]]))
+    expect(record).toEqual({ id: 'shape:x' })
+  })
+
+  it('flattenRecord leaves prototype keys out', () => {
+    const flat = flattenRecord(JSON.parse('{"id": "shape:x", "__proto__": {"polluted": 1}, "meta": {"constructor": {"prototype": {"polluted": 1}}, "ok": 1}}'))
+    expect([...flat.keys()]).toEqual(['id', 'meta', 'meta.ok'])
   })
 })
