@@ -6,7 +6,7 @@ import { seedBoard } from '../../core/board-doc.ts'
 import { metaOf, pathsOf } from '../../core/board-meta.ts'
 import { appendPaths } from '../../core/paths.ts'
 import { readAllRecords, type JsonRecord } from '../../core/record-store.ts'
-import { RecordLinks, validateMetaEntry, validatePathEntry, validateRecord, snurraSerializedSchema } from '../../core/record-validation.ts'
+import { migrateRecord, RecordLinks, validateMetaEntry, validatePathEntry, validateRecord, snurraSerializedSchema } from '../../core/record-validation.ts'
 import { createSnurraSchema } from '../../core/shapes.ts'
 import { validateTemplate, type Template } from '../../core/template.ts'
 import { cardRecord } from '../helpers/records.ts'
@@ -29,6 +29,10 @@ const problemOf = (value: unknown) => {
   return verdict.ok ? null : verdict.problem
 }
 
+/** What a real browser wrote (test/fixtures/README.md says how it was captured). */
+const clientRecords = (): JsonRecord[] => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'client-records.json'), 'utf8'))
+const captured = (type: string) => clientRecords().find((r) => r.type === type || r.typeName === type)!
+
 const card = (over: Record<string, unknown> = {}, props: Record<string, unknown> = {}) => ({ ...cardRecord('x', { props }), index: 'a1', ...over })
 
 describe('validateRecord accepts what Snurra writes', () => {
@@ -39,6 +43,17 @@ describe('validateRecord accepts what Snurra writes', () => {
       for (const record of records) expect(problemOf(record), record.id).toBeNull()
     })
   }
+
+  it('every record a real browser wrote: tldraw shapes, bindings, an image asset, a card', () => {
+    const records = clientRecords()
+    const kinds = new Set(records.map((r) => (r.type ? `${r.typeName}/${r.type}` : r.typeName)))
+    for (const kind of ['document', 'page', 'asset/image', 'binding/arrow', 'shape/arrow', 'shape/geo', 'shape/text', 'shape/note', 'shape/draw', 'shape/line', 'shape/frame', 'shape/highlight', 'shape/image', 'shape/snurra-card']) {
+      expect(kinds, kind).toContain(kind)
+    }
+    for (const record of records) expect(problemOf(record), record.id).toBeNull()
+    // And as a whole board: every parent and binding end is there.
+    expect(new RecordLinks([]).problems(new Map(records.map((r) => [r.id, r])))).toEqual([])
+  })
 
   it('a card as the test helpers and the client make it', () => {
     expect(problemOf(card())).toBeNull()
@@ -114,6 +129,21 @@ describe('RecordLinks', () => {
     expect(links.problems(one('page:page', null))).toHaveLength(1)
   })
 
+  it('on the captured board: a frame goes only with its child, a shape only with the arrow bindings at it', () => {
+    const records = clientRecords()
+    const links = new RecordLinks(records)
+    const frame = captured('frame')
+    const child = records.find((r) => r.parentId === frame.id)!
+    const arrowBindings = records.filter((r) => r.typeName === 'binding')
+    const target = arrowBindings[0].toId as string
+    expect(links.problems(one(frame.id, null))).toHaveLength(1)
+    expect(links.problems(new Map([[frame.id, null], [child.id, null]]))).toEqual([])
+    expect(links.problems(one(target, null))).toHaveLength(1)
+    expect(links.problems(new Map([[target, null], [arrowBindings[0].id, null]]))).toEqual([])
+    // Moving the frame into its own child is a cycle.
+    expect(links.problems(one(frame.id, { ...frame, parentId: child.id }))).toHaveLength(1)
+  })
+
   it('judges without changing; commit applies', () => {
     const links = board()
     links.problems(one('shape:a', null))
@@ -121,6 +151,28 @@ describe('RecordLinks', () => {
     links.commit(new Map([['shape:a', null], ['shape:child', null], ['binding:1', null]]))
     expect(links.has('shape:a')).toBe(false)
     expect(links.problems(one('shape:b', null))).toEqual([])
+  })
+})
+
+describe('migrateRecord', () => {
+  it('brings a text shape of an older schema (plain text, before rich text) up to ours', () => {
+    const current = snurraSerializedSchema() as { schemaVersion: number; sequences: Record<string, number> }
+    const older = { ...current, sequences: { ...current.sequences, 'com.tldraw.shape.text': 2 } }
+    const { richText: _, ...props } = captured('text').props as Record<string, unknown>
+    const old = { ...captured('text'), props: { ...props, text: 'Hej' } } as JsonRecord
+    expect(problemOf(old)).not.toBeNull()
+    const migrated = migrateRecord(old, older as never)
+    expect(migrated.ok && problemOf(migrated.record)).toBeNull()
+    expect(migrated.ok && JSON.stringify(migrated.record)).toContain('Hej')
+    expect(migrateRecord(old, null)).toEqual({ ok: true, record: old })
+  })
+
+  it('refuses a newer or garbage schema without throwing', () => {
+    const current = snurraSerializedSchema() as { schemaVersion: number; sequences: Record<string, number> }
+    const record = captured('text')
+    expect(migrateRecord(record, { ...current, sequences: { ...current.sequences, 'com.tldraw.shape.text': 99 } } as never).ok).toBe(false)
+    expect(migrateRecord(record, 'garbage' as never).ok).toBe(false)
+    expect(migrateRecord(record, { schemaVersion: 999 } as never).ok).toBe(false)
   })
 })
 
