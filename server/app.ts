@@ -54,7 +54,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? new StorageOnlyHub({ log, resyncIntervalMs: config.resyncIntervalMs })
       : undefined
   const rooms = new Rooms({ log, idleUnloadMs: config.idleUnloadMs })
-  const boards = new Boards({ rooms, storage, log, compactEvery: config.compactEvery, maxDraftsBytes: config.maxDraftsBytes, scaleout })
+  const boards = new Boards({
+    rooms,
+    storage,
+    log,
+    compactEvery: config.compactEvery,
+    maxDraftsBytes: config.maxDraftsBytes,
+    scaleout,
+    onRefused: (reason) => metrics.updatesRefused.inc({ reason }),
+    onQuarantined: (count) => metrics.quarantined.inc(count),
+  })
   const ws = createWebSocketHandler({
     rooms,
     boards,

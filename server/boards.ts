@@ -1,16 +1,16 @@
-import * as Y from 'yjs'
-import { isTemplateShape } from '../core/board-doc.ts'
-import { readRecord, recordsOf, type JsonRecord } from '../core/record-store.ts'
+import { readFacilitation } from '../core/facilitation.ts'
+import type { RejectReason } from '../core/messages.ts'
+import { draftsSizeGuard } from './drafts-limit.ts'
+import { boardWriteRules, draftWriteRules } from './extensions/write-rules.ts'
+import { Validation, type QuarantineStore } from './extensions/validation.ts'
+import type { QuarantineEntry } from './extensions/quarantine.ts'
 import { Facilitation } from './facilitation.ts'
 import type { Logger } from './log.ts'
-import { draftsSizeGuard } from './drafts-limit.ts'
-import { judgeWrite } from './policy.ts'
-import { Room } from './room.ts'
+import { Room, type RoomExtension } from './room.ts'
 import { boardStore, privateStore } from './room-stores.ts'
 import type { Rooms } from './rooms.ts'
 import type { FanoutHub, RoomFanout } from './scaleout/room-fanout.ts'
 import type { Storage } from './storage/storage.ts'
-import { inspectUpdate } from './update-inspector.ts'
 
 export interface BoardsOptions {
   rooms: Rooms
@@ -21,76 +21,102 @@ export interface BoardsOptions {
   maxDraftsBytes: number
   /** Set when other instances may serve the same boards (DATABASE_URL, REDIS_URL). */
   scaleout?: FanoutHub
+  /** Counts refused updates and quarantined records (metrics). */
+  onRefused?(reason: RejectReason): void
+  onQuarantined?(count: number): void
 }
 
 export const privateRoomName = (boardId: string, personId: string) => `${boardId}/private/${personId}`
 
+const QUARANTINE_KEY = 'quarantine'
+
 /**
- * Opens the rooms of a board: the board itself (with its write rules and facilitation) and
- * each person's private drafts.
+ * Opens the rooms of a board: the board itself and each person's private drafts, each a Room
+ * with the extensions that give it its rules. A board's, in order: the role rules, validation,
+ * facilitation, and the fan-out to other instances. A person's drafts: the drafts rules,
+ * validation, the size limit, the fan-out.
  */
 export class Boards {
   constructor(private readonly opts: BoardsOptions) {}
 
   openBoard(boardId: string): Promise<Room> {
-    const { storage, log, compactEvery, scaleout } = this.opts
+    const { storage, log, compactEvery, scaleout, onRefused } = this.opts
     return this.opts.rooms.acquire(boardId, (onEmpty) => {
-      let facilitation: Facilitation | null = null
-      let fanout: RoomFanout | undefined
-      const room: Room = new Room(boardId, {
+      return new Room(boardId, {
         store: boardStore(storage, boardId),
         log,
         compactEvery,
         onEmpty,
-        fanout:
-          scaleout &&
-          ((r) =>
-            (fanout = scaleout.attach(r, {
-              sequenced: true,
-              loadSince: (seq) => storage.loadSince(boardId, seq),
-              onBallot: (personId) => void r.run(() => facilitation!.resendBallot(personId)),
-            }))),
-        guard: (conn, update, decoded) => {
-          const targets = inspectUpdate(room.doc, update, decoded)
-          const verdict = judgeWrite(conn.role, facilitation!.state, targets, (id) => isTemplateRecordIn(room.doc, id))
-          return verdict.ok ? null : verdict.reason
+        onRefused,
+        extensions: (room) => {
+          let fanout: RoomFanout | undefined
+          const facilitation = new Facilitation(room, {
+            boardId,
+            storage,
+            log,
+            openPrivate: (personId) => this.openPrivate(boardId, personId),
+            releasePrivate: (personId, drafts) => this.opts.rooms.release(privateRoomName(boardId, personId), drafts),
+            ballotChanged: (personId) => fanout?.ballotChanged(personId),
+          })
+          fanout = scaleout?.attach(room, {
+            sequenced: true,
+            loadSince: (seq) => storage.loadSince(boardId, seq),
+            onBallot: (personId) => void room.run(() => facilitation.resendBallot(personId)),
+          })
+          const intents: RoomExtension = {
+            name: 'facilitation',
+            onJoined: (conn) => facilitation.joined(conn),
+            // Intents check, then act (vote limits, ballots): one board's are handled one at a time
+            // across all instances, each on a document that has every change stored before it.
+            onMessage: (conn, payload) =>
+              storage.exclusive(boardId, async () => {
+                await fanout?.catchUp()
+                await facilitation.handle(conn, payload)
+              }),
+          }
+          const validation = new Validation(room, { log, quarantine: quarantineStore(storage, boardId), onQuarantined: this.opts.onQuarantined })
+          const rules = boardWriteRules(() => readFacilitation(room.doc).locked)
+          return [rules, validation, intents, ...(fanout ? [fanout] : [])]
         },
-        // Intents check, then act (vote limits, ballots): one board's are handled one at a time
-        // across all instances, each on a document that has every change stored before it.
-        onSnurraMessage: (conn, payload) =>
-          storage.exclusive(boardId, async () => {
-            await fanout?.catchUp()
-            await facilitation!.handle(conn, payload)
-          }),
-        onJoined: (conn) => facilitation!.joined(conn),
       })
-      facilitation = new Facilitation(room, {
-        boardId,
-        storage,
-        log,
-        openPrivate: (personId) => this.openPrivate(boardId, personId),
-        releasePrivate: (personId, drafts) => this.opts.rooms.release(privateRoomName(boardId, personId), drafts),
-        ballotChanged: (personId) => fanout?.ballotChanged(personId),
-      })
-      return room
     })
   }
 
   openPrivate(boardId: string, personId: string): Promise<Room> {
-    const { storage, log, compactEvery, scaleout } = this.opts
+    const { storage, log, compactEvery, scaleout, onRefused } = this.opts
     const name = privateRoomName(boardId, personId)
     return this.opts.rooms.acquire(name, (onEmpty) => {
       const store = privateStore(storage, boardId, personId)
-      // A person's drafts have no numbered log: another instance's changes are caught up whole.
-      const fanout = scaleout && ((r: Room) => scaleout.attach(r, { sequenced: false, loadSince: () => store.load() }))
-      const room: Room = new Room(name, { store, log, compactEvery, onEmpty, fanout, guard: (_conn, update) => (fits(update) ? null : 'drafts-full') })
-      const fits = draftsSizeGuard(room.doc, this.opts.maxDraftsBytes)
-      return room
+      return new Room(name, {
+        store,
+        log,
+        compactEvery,
+        onEmpty,
+        onRefused,
+        extensions: (room) => {
+          const fits = draftsSizeGuard(room.doc, this.opts.maxDraftsBytes)
+          const limit: RoomExtension = { name: 'drafts-limit', judge: ({ update }) => (fits(update) ? null : { reason: 'drafts-full' }) }
+          // A person's drafts have no numbered log: another instance's changes are caught up whole.
+          const fanout = scaleout?.attach(room, { sequenced: false, loadSince: () => store.load() })
+          return [draftWriteRules(), new Validation(room, { log }), limit, ...(fanout ? [fanout] : [])]
+        },
+      })
     })
   }
 }
 
-function isTemplateRecordIn(doc: Y.Doc, id: string): boolean {
-  const entries = recordsOf(doc).get(id)
-  return entries instanceof Y.Array && isTemplateShape(readRecord(entries) as JsonRecord)
+/** A board's quarantine: entries kept in its server-private state, never sent to clients. */
+function quarantineStore(storage: Storage, boardId: string): QuarantineStore {
+  const read = async () => {
+    const stored = await storage.getState(boardId, QUARANTINE_KEY)
+    return Array.isArray(stored) ? (stored as QuarantineEntry[]) : []
+  }
+  return {
+    async save(entries) {
+      const all = [...(await read()), ...entries]
+      await storage.setState(boardId, QUARANTINE_KEY, all)
+      return all.length
+    },
+    count: async () => (await read()).length,
+  }
 }

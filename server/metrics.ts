@@ -16,7 +16,7 @@ export interface Metrics {
   readonly updatesReceived: Counter
   readonly messagesReceived: Counter<'type'>
   readonly bytesReceived: Counter
-  /** Seconds per storage call, by method; `op="appendUpdate"` is the persistence latency. */
+  /** Seconds per storage call, by method; `op="appendUpdates"` is the persistence latency. */
   readonly storageSeconds: Histogram<'op'>
   readonly storageErrors: Counter<'op'>
   /** For the Redis fan-out: call `metrics.redisErrors.inc()` on every failed Redis command or lost connection. */
@@ -27,6 +27,10 @@ export interface Metrics {
   readonly limitHits: Counter<'limit'>
   /** WebSocket upgrades refused before the handshake (origin). */
   readonly upgradesRefused: Counter<'reason'>
+  /** Client updates refused by the write pipeline, by reason (locked, invalid, too-large, …). */
+  readonly updatesRefused: Counter<'reason'>
+  /** Stored records, meta values and paths that failed validation when their board loaded. */
+  readonly quarantined: Counter
 }
 
 export interface MetricsSources {
@@ -80,7 +84,7 @@ export function createMetrics(): Metrics & { observe(sources: MetricsSources): v
     bytesReceived: new Counter({ name: 'snurra_received_bytes_total', help: 'WebSocket payload bytes received', registers }),
     storageSeconds: new Histogram({
       name: 'snurra_storage_seconds',
-      help: 'Duration of storage calls by method; op="appendUpdate" is the time to store an update durably before it is broadcast',
+      help: 'Duration of storage calls by method; op="appendUpdates" is the time to store updates durably before they are broadcast',
       labelNames: ['op'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
@@ -90,6 +94,8 @@ export function createMetrics(): Metrics & { observe(sources: MetricsSources): v
     closes: new Counter({ name: 'snurra_ws_closes_total', help: 'WebSocket connections closed, by close code', labelNames: ['code', 'reason', 'initiator'], registers }),
     limitHits: new Counter({ name: 'snurra_limit_hits_total', help: 'Connections closed or refused by a limit', labelNames: ['limit'], registers }),
     upgradesRefused: new Counter({ name: 'snurra_upgrades_refused_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['reason'], registers }),
+    updatesRefused: new Counter({ name: 'snurra_updates_refused_total', help: 'Client updates refused (nothing stored, applied or sent), by reason', labelNames: ['reason'], registers }),
+    quarantined: new Counter({ name: 'snurra_quarantined_total', help: 'Stored records, meta values and paths that failed validation when their board loaded (kept aside, not served)', registers }),
     observe(next) {
       sources = next
     },

@@ -1,40 +1,52 @@
-import { FACILITATION_KEY, type FacilitationState } from '../core/facilitation.ts'
-import { RECORDS_KEY } from '../core/record-store.ts'
+import { META_KEY, PATHS_KEY } from '../core/board-meta.ts'
+import { FACILITATION_KEY } from '../core/facilitation.ts'
+import { RECORDS_KEY, type JsonRecord } from '../core/record-store.ts'
 import type { Role } from '../core/roles.ts'
-import type { ServerSnurraMessage } from '../core/messages.ts'
-import type { UpdateTargets } from './update-inspector.ts'
+import { isCardRecord } from '../core/board-view.ts'
+import { isTemplateShape } from '../core/template-layer.ts'
+import type { DocChanges } from './pipeline/changes.ts'
+import type { Refusal } from './room-types.ts'
 
-export type RejectReason = Extract<ServerSnurraMessage, { t: 'rejected' }>['reason']
-export type WriteVerdict = { ok: true } | { ok: false; reason: RejectReason }
-
-/** What a participant may write besides records: the schema upgrade a newer client makes. */
-const PARTICIPANT_META_KEYS = new Set(['meta:schema'])
+const BOARD_ROOTS = new Set([RECORDS_KEY, META_KEY, PATHS_KEY, FACILITATION_KEY])
 
 /**
- * Who may write what, judged on the parts of the document an update touches:
- * - nobody writes the facilitation state (only the server, from intents);
- * - nobody sends an update that depends on changes the server does not have yet;
+ * Who may write what, judged on what an update would change:
+ * - nobody writes the facilitation state (only the server, from intents), nor a root the board
+ *   does not have;
  * - a viewer writes nothing; a participant writes nothing while the board is locked;
- * - a participant writes records (cards), never the template layer (nor marks a record as part of it),
- *   meta or action paths;
- * - the facilitator writes everything else.
+ * - a participant writes shapes and bindings (cards, arrows), never the template layer (nor marks
+ *   a record as part of it), the page, the document, meta (the schema included) or action paths;
+ * - the facilitator writes everything else. What is written is then validated for every role.
  */
-export function judgeWrite(role: Role, state: Pick<FacilitationState, 'locked'>, targets: UpdateTargets, isTemplateRecord: (id: string) => boolean): WriteVerdict {
-  if (role === 'viewer') return { ok: false, reason: 'read-only' }
-  for (const key of targets.keys) if (key === FACILITATION_KEY || key.startsWith(FACILITATION_KEY + ':')) return { ok: false, reason: 'server-only' }
-  // Held back by Yjs and applied later without being judged again: refused for every role.
-  if (targets.pending) return { ok: false, reason: 'unknown-target' }
-  if (role === 'facilitator') return { ok: true }
-  if (state.locked) return { ok: false, reason: 'locked' }
-  if (targets.unresolved) return { ok: false, reason: 'unknown-target' }
-  const recordPrefix = RECORDS_KEY + ':'
-  for (const key of targets.keys) {
-    if (key.startsWith(recordPrefix)) {
-      const id = key.slice(recordPrefix.length)
-      if (isTemplateRecord(id) || targets.templateMarks.has(id)) return { ok: false, reason: 'facilitator-only' }
-    } else if (!PARTICIPANT_META_KEYS.has(key)) {
-      return { ok: false, reason: 'facilitator-only' }
-    }
+export function judgeWrite(role: Role, locked: boolean, changes: DocChanges): Refusal | null {
+  if (role === 'viewer') return { reason: 'read-only' }
+  for (const root of changes.roots) {
+    if (root === FACILITATION_KEY) return { reason: 'server-only', detail: 'writes the facilitation state' }
+    if (!BOARD_ROOTS.has(root)) return { reason: 'invalid', detail: 'writes a root the board does not have' }
   }
-  return { ok: true }
+  if (role === 'facilitator') return null
+  const records = [...changes.records.keys()]
+  if (locked) return { reason: 'locked', records }
+  if (changes.roots.has(META_KEY) || changes.roots.has(PATHS_KEY)) return { reason: 'facilitator-only', detail: 'writes meta or action paths' }
+  const forbidden = records.filter((id) => {
+    const { before, after } = changes.records.get(id)!
+    return facilitatorsOnly(id, before) || facilitatorsOnly(id, after)
+  })
+  return forbidden.length ? { reason: 'facilitator-only', records: forbidden, detail: 'writes the template layer, the page or the document' } : null
+}
+
+function facilitatorsOnly(id: string, record: JsonRecord | null): boolean {
+  if (!id.startsWith('shape:') && !id.startsWith('binding:')) return true
+  return record !== null && (record.typeName !== 'shape' && record.typeName !== 'binding' ? true : isTemplateShape(record))
+}
+
+/**
+ * A person's private drafts hold their unrevealed cards and nothing else, whoever writes them.
+ * The board's lock does not apply: drafts reach nobody until the facilitator reveals them.
+ */
+export function judgeDraftWrite(role: Role, changes: DocChanges): Refusal | null {
+  if (role === 'viewer') return { reason: 'read-only' }
+  for (const root of changes.roots) if (root !== RECORDS_KEY) return { reason: 'invalid', detail: 'drafts hold cards only' }
+  const others = [...changes.records].filter(([, { after }]) => after !== null && !isCardRecord(after)).map(([id]) => id)
+  return others.length ? { reason: 'invalid', records: others, detail: 'drafts hold cards only' } : null
 }

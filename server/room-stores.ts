@@ -6,8 +6,7 @@ import type { Storage } from './storage/storage.ts'
 export function boardStore(storage: Storage, boardId: string): RoomStore {
   return {
     load: () => storage.loadBoard(boardId),
-    append: (update) => storage.appendUpdate(boardId, update),
-    appendMany: storage.appendUpdates ? (updates) => storage.appendUpdates!(boardId, updates) : undefined,
+    appendMany: (updates) => storage.appendUpdates(boardId, updates),
     compact: (snapshot, uptoSeq) => storage.compact(boardId, snapshot, uptoSeq),
   }
 }
@@ -39,9 +38,9 @@ export function privateStore(storage: Storage, boardId: string, personId: string
     async load() {
       return { snapshot: await read(), updates: [], lastSeq: 0 }
     },
-    async append(update) {
-      await mergeIn(update)
-      return ++seq
+    async appendMany(updates) {
+      await mergeIn(updates.length === 1 ? updates[0] : Y.mergeUpdates(updates))
+      return updates.map(() => ++seq)
     },
     async compact(snapshot) {
       await mergeIn(snapshot)

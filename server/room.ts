@@ -1,38 +1,33 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { encodeSnurraMessage, type ServerSnurraMessage } from '../core/messages.ts'
-import { AwarenessBatch, awarenessInterval } from './awareness-batch.ts'
-import { freshAwareness } from './awareness-filter.ts'
 import { CLOSE } from './close-codes.ts'
-import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage, type DecodedUpdate } from './protocol.ts'
+import { REMOTE_ORIGIN, SERVER_ORIGIN } from './origins.ts'
+import { WritePipeline } from './pipeline/write-pipeline.ts'
+import { RoomPresence } from './room-presence.ts'
+import { decodeClientMessage, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage } from './protocol.ts'
+import type { Connection, Refusal, RoomExtension, RoomOptions } from './room-types.ts'
 import { applyStored } from './stored-doc.ts'
-import { addsNothing } from './update-inspector.ts'
-import type { Connection, Fanout, RoomOptions } from './room-types.ts'
 
-export type { Connection, Fanout, RoomOptions, RoomStore, WriteGuard } from './room-types.ts'
+export type { Connection, Proposal, Refusal, RoomExtension, RoomOptions, RoomStore } from './room-types.ts'
 
-export const SERVER_ORIGIN = 'snurra-server'
-/** Origin of changes another instance made and stored: never stored or passed on again. */
-export const REMOTE_ORIGIN = 'snurra-remote'
+export { REMOTE_ORIGIN, SERVER_ORIGIN } from './origins.ts'
 
 /**
- * A loaded document: its Yjs doc, awareness and connections.
+ * A loaded document: its Yjs doc, awareness and connections, and the extensions that give it its
+ * rules (server/pipeline/write-pipeline.ts has the write path; room-types.ts the hooks).
  *
- * Everything that reads or writes the document runs through one queue per room, starting
- * with the load from storage. So no client is answered before the stored state is in, and
- * updates are stored before they are broadcast, in arrival order: nobody ever sees a change
- * that is not on disk. (With group commit a batch is applied first, held back, stored, then
- * sent, in one task, so no other task reads the document between.)
+ * Everything that reads or writes the document runs through one queue per room, starting with
+ * the load from storage. So no client is answered before the stored state is in, and updates are
+ * stored before they are broadcast, in arrival order: nobody ever sees a change that is not on disk.
  */
 export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
-  private readonly conns = new Map<Connection, Set<number>>()
-  // Awareness goes out batched, the latest state of each changed client per interval, to all
-  // (the sender too: echoing its own state is a no-op for a y-protocols client).
-  private readonly awarenessBatch = new AwarenessBatch(() => awarenessInterval(this.conns.size), (ids) => {
-    if (!this.closed) this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)), null)
-  })
+  private readonly conns = new Set<Connection>()
+  private readonly presence: RoomPresence
+  private readonly pipeline: WritePipeline
+  private extensionList: readonly RoomExtension[] = []
   private queue: Promise<void>
   private readonly loading: Promise<void>
   /**
@@ -44,24 +39,38 @@ export class Room {
   private uncompacted = 0
   private closed = false
   private loaded = false
-  /** Set when a server write could not be stored: memory is ahead of disk, so never compact it. */
+  /** Set when memory may hold what storage does not: this copy serves nobody and is never compacted. */
   private broken = false
-  private readonly fanout: Fanout | undefined
-  private batch: Array<{ conn: Connection; update: Uint8Array; decoded: DecodedUpdate }> = []
 
   constructor(
     readonly name: string,
     private readonly opts: RoomOptions,
   ) {
     this.awareness.setLocalState(null) // the server is no participant
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      // Server writes are broadcast by `serverWrite`, after they are stored.
-      if (origin !== SERVER_ORIGIN) this.broadcast(encodeUpdate(update), origin)
+    this.presence = new RoomPresence(this, () => this.extensionList)
+    this.pipeline = new WritePipeline({
+      name,
+      doc: this.doc,
+      log: opts.log,
+      store: opts.store,
+      opts,
+      extensions: () => this.extensionList,
+      isConnected: (conn) => this.conns.has(conn),
+      refuse: (conn, refusal) => this.refuse(conn, refusal),
+      stored: (update, seq, from) => {
+        this.stored(update, seq)
+        this.broadcast(encodeUpdate(update), from)
+      },
+      lose: (why, culprit) => this.lose(why, culprit),
     })
-    this.awareness.on('update', this.onAwarenessUpdate)
-    this.fanout = opts.fanout?.(this)
+    this.extensionList = opts.extensions?.(this) ?? []
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // Another instance's stored change: pass it to our clients. Everything else is sent by the
+      // write pipeline or serverWrite, after it is stored.
+      if (origin === REMOTE_ORIGIN) this.broadcast(encodeUpdate(update), null)
+    })
     this.loading = this.load()
-    this.loading.catch(() => this.fanout?.close())
+    this.loading.catch(() => this.each((e) => e.onClose?.()))
     this.queue = this.loading.catch(() => {})
   }
 
@@ -70,13 +79,10 @@ export class Room {
   }
 
   connections(): IterableIterator<Connection> {
-    return this.conns.keys()
+    return this.conns.values()
   }
 
-  /**
-   * A server change could not be stored (this copy is ahead of storage), or the room was
-   * discarded: it serves nobody and must be loaded afresh.
-   */
+  /** A server change could not be stored, or the room was discarded: it must be loaded afresh. */
   get stale(): boolean {
     return this.broken
   }
@@ -87,21 +93,19 @@ export class Room {
   }
 
   join(conn: Connection): void {
-    this.conns.set(conn, new Set())
+    this.conns.add(conn)
+    this.presence.join(conn)
     this.enqueue(async () => {
       if (!this.conns.has(conn)) return
       conn.send(encodeSyncStep1(this.doc))
-      const states = [...this.awareness.getStates().keys()]
-      if (states.length) conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)))
-      await this.opts.onJoined?.(conn)
+      this.presence.greet(conn)
+      for (const extension of this.extensionList) await extension.onJoined?.(conn)
     })
   }
 
   leave(conn: Connection): void {
-    const clientIds = this.conns.get(conn)
-    if (!clientIds) return
-    this.conns.delete(conn)
-    if (clientIds.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null)
+    if (!this.conns.delete(conn)) return
+    this.presence.leave(conn)
     if (this.conns.size === 0) this.opts.onEmpty(this)
   }
 
@@ -122,31 +126,25 @@ export class Room {
       }
       case 'update':
         if (conn.role === 'viewer') return // a viewer's edits are dropped, never stored or forwarded
-        // Group commit: updates that arrive while the room is busy (e.g. waiting for the disk)
-        // are stored together, in one transaction, by one task.
-        if (this.opts.store.appendMany) {
-          if (this.batch.push({ conn, update: message.update, decoded: message.decoded }) === 1) this.enqueue(() => this.storeBatch())
-        } else this.enqueue(() => this.store(conn, message.update, message.decoded))
+        if (this.pipeline.add(conn, message.update, message.decoded)) this.enqueue(() => this.pipeline.commit().then(() => this.compactIfDue()))
         return
       case 'awareness':
         try {
-          // Echoes of what we sent dropped unparsed; hostile sizes and id counts refused.
-          const fresh = freshAwareness(this.awareness, message.update, this.conns.get(conn) ?? new Set())
-          if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, fresh, conn)
+          this.presence.receive(conn, message.update)
         } catch (err) {
           this.reject(conn, err)
         }
         return
       case 'query-awareness':
-        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])))
+        this.presence.greet(conn)
         return
       case 'auth':
         return
-      case 'snurra': {
-        const handler = this.opts.onSnurraMessage
-        if (handler) this.enqueue(() => handler(conn, message.payload))
+      case 'snurra':
+        this.enqueue(async () => {
+          for (const extension of this.extensionList) await extension.onMessage?.(conn, message.payload)
+        })
         return
-      }
     }
   }
 
@@ -166,18 +164,16 @@ export class Room {
     }
     if (updates.length === 0) return true
     const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)
+    let seq: number
     try {
-      const seq = await this.opts.store.append(update)
-      this.appended(seq)
-      this.fanout?.stored(update, seq)
+      ;[seq] = await this.opts.store.appendMany([update])
     } catch (err) {
-      this.broken = true
-      this.opts.log.error('storing a server change failed; closing the room', { room: this.name, error: (err as Error).message })
-      this.closeAll(CLOSE.serverError, 'storage unavailable')
+      this.lose(`storing a server change failed: ${(err as Error).message}`)
       return false
     }
+    this.stored(update, seq)
     this.broadcast(encodeUpdate(update), null)
-    this.uncompacted++
+    await this.compactIfDue()
     return true
   }
 
@@ -195,17 +191,12 @@ export class Room {
 
   /** Awareness of another instance's clients, for this instance's clients. */
   applyRemoteAwareness(update: Uint8Array): void {
-    if (this.closed) return
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
-    } catch (err) {
-      this.opts.log.warn('ignoring a malformed remote awareness update', { room: this.name, error: (err as Error).message })
-    }
+    if (!this.closed) this.presence.applyRemote(update)
   }
 
   /** Awareness client ids of this instance's own connections. */
   localAwarenessClients(): number[] {
-    return [...this.conns.values()].flatMap((ids) => [...ids])
+    return this.presence.localClients()
   }
 
   /** Runs a task in the room's queue (after everything received before it). */
@@ -218,14 +209,19 @@ export class Room {
     conn.send(encodeSnurraMessage(message))
   }
 
+  /** The extension of this name, for the code that wires a board's pieces together. */
+  extension<T extends RoomExtension>(name: string): T | undefined {
+    return this.extensionList.find((e) => e.name === name) as T | undefined
+  }
+
   /** Stores everything not yet in the snapshot, then frees the document. */
   async unload(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.fanout?.close()
+    this.each((e) => e.onClose?.())
     await this.queue.catch(() => {})
     if (this.uncompacted > 0 && !this.broken) await this.compact()
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
   }
 
@@ -234,124 +230,67 @@ export class Room {
     if (this.closed) return
     this.closed = true
     this.broken = true // nothing may reach storage from here on
-    this.fanout?.erased()
+    this.each((e) => e.onErased?.())
+    this.each((e) => e.onClose?.())
     await this.queue.catch(() => {})
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
   }
 
   /** Closes every connection (e.g. on shutdown). */
   closeAll(code: number, reason: string): void {
-    for (const conn of [...this.conns.keys()]) conn.close(code, reason)
+    for (const conn of [...this.conns]) conn.close(code, reason)
+  }
+
+  /** Sends to every connection but `except`. */
+  broadcast(data: Uint8Array, except: unknown): void {
+    for (const conn of this.conns) if (conn !== except) conn.send(data)
   }
 
   private async load(): Promise<void> {
     const stored = await this.opts.store.load()
     for (const error of applyStored(this.doc, stored).partial) this.opts.log.warn('stored update applies only in part', { room: this.name, error })
     this.lastSeq = stored.lastSeq
-    this.fanout?.loaded(stored.lastSeq)
     this.uncompacted = stored.updates.length
     this.loaded = true
-    if (this.uncompacted >= this.opts.compactEvery) await this.compact()
+    for (const extension of this.extensionList) await extension.onLoaded?.(stored.lastSeq)
+    await this.compactIfDue()
   }
 
-  /** Whether the room's write rules refuse this update; if so, the sender is told why. */
-  private refuses(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): boolean {
-    const reason = this.opts.guard?.(conn, update, decoded)
-    if (!reason) return false
-    this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason })
-    this.sendSnurra(conn, { t: 'rejected', reason })
-    return true
+  private stored(update: Uint8Array, seq: number): void {
+    if (seq === this.lastSeq + 1) this.lastSeq = seq
+    this.uncompacted++
+    this.each((e) => e.onStored?.(update, seq))
   }
 
-  private async store(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): Promise<void> {
-    // A sync step 2 usually carries nothing the server lacks: no need for a log row.
-    if (addsNothing(this.doc, decoded)) return
-    if (this.refuses(conn, update, decoded)) return
-    let seq: number
-    try {
-      seq = await this.opts.store.append(update)
-    } catch (err) {
-      // Not stored, so not applied and not acknowledged: the client keeps its edit and resends
-      // it when it reconnects and syncs.
-      this.opts.log.error('storage append failed', { room: this.name, error: (err as Error).message })
-      conn.close(CLOSE.serverError, 'storage unavailable')
-      return
-    }
-    this.appended(seq)
-    this.fanout?.stored(update, seq)
-    try {
-      Y.applyUpdate(this.doc, update, conn)
-    } catch (err) {
-      this.reject(conn, err)
-    }
-    if (++this.uncompacted >= this.opts.compactEvery) await this.compact()
+  private refuse(conn: Connection, refusal: Refusal): void {
+    const { reason, records } = refusal
+    this.sendSnurra(conn, records ? { t: 'rejected', reason, records } : { t: 'rejected', reason })
   }
 
   /**
-   * Every update received since the last batch: judged and applied in arrival order (a later
-   * one may build on an earlier one), held back from everyone, stored in one transaction, and
-   * only then broadcast — as serverWrite does. No task runs in between, so nobody reads the
-   * document while it is ahead of the disk; if storing fails, the room is broken and closed
-   * (reloaded on the next join), and the senders resend on reconnect.
+   * Memory may now hold what storage does not: drop this copy, so the next join reloads the
+   * board. Its clients reconnect and send again what was never acknowledged; a client whose
+   * update did this is told not to (4400 stops a y-websocket client retrying).
    */
-  private async storeBatch(): Promise<void> {
-    const batch = this.batch.splice(0)
-    const accepted: Array<{ conn: Connection; update: Uint8Array }> = []
-    // An update that Yjs applies only in part leaves the document with changes no log row holds.
-    let partial = false
-    for (const { conn, update, decoded } of batch) {
-      if (!this.conns.has(conn)) continue
-      if (addsNothing(this.doc, decoded)) continue
-      if (this.refuses(conn, update, decoded)) continue
-      try {
-        Y.applyUpdate(this.doc, update, SERVER_ORIGIN) // SERVER_ORIGIN: not broadcast yet
-      } catch (err) {
-        this.reject(conn, err)
-        partial = true
-        break // the senders of the rest resend them when they reconnect
-      }
-      accepted.push({ conn, update })
-    }
-    if (accepted.length) {
-      let seqs: number[]
-      try {
-        seqs = await this.opts.store.appendMany!(accepted.map((a) => a.update))
-      } catch (err) {
-        this.broken = true
-        this.opts.log.error('storage append failed; closing the room', { room: this.name, error: (err as Error).message })
-        this.closeAll(CLOSE.serverError, 'storage unavailable')
-        return
-      }
-      accepted.forEach(({ conn, update }, i) => {
-        this.appended(seqs[i])
-        this.fanout?.stored(update, seqs[i])
-        this.broadcast(encodeUpdate(update), conn)
-      })
-      this.uncompacted += accepted.length
-    }
-    if (partial) {
-      // Memory now holds what storage does not: drop this copy; the next join reloads the board.
-      this.broken = true
-      this.opts.log.error('an update applied only in part; closing the room', { room: this.name })
-      this.closeAll(CLOSE.serverError, 'reloading the board')
-      return
-    }
-    if (this.uncompacted >= this.opts.compactEvery) await this.compact()
+  private lose(why: string, culprit?: Connection): void {
+    this.broken = true
+    this.opts.log.error('dropping the room; it reloads from storage on the next join', { room: this.name, error: why })
+    culprit?.close(CLOSE.malformed, 'update refused')
+    this.closeAll(CLOSE.serverError, 'reloading the board')
   }
 
-
-  private appended(seq: number): void {
-    if (seq === this.lastSeq + 1) this.lastSeq = seq
+  private async compactIfDue(): Promise<void> {
+    if (this.uncompacted >= this.opts.compactEvery && !this.broken) await this.compact()
   }
 
   private async compact(): Promise<void> {
     const started = performance.now()
+    const bound = this.extensionList.reduce((seq, e) => (e.compactBound ? e.compactBound(seq) : seq), this.lastSeq)
     try {
-      // With a fan-out, other instances' updates fill holes too: it knows how far we are whole.
-      await this.opts.store.compact(Y.encodeStateAsUpdate(this.doc), this.fanout?.coveredSeq() ?? this.lastSeq)
+      await this.opts.store.compact(Y.encodeStateAsUpdate(this.doc), bound)
       this.uncompacted = 0
-      this.opts.log.debug('compacted', { room: this.name, seq: this.lastSeq, ms: Math.round(performance.now() - started) })
+      this.opts.log.debug('compacted', { room: this.name, seq: bound, ms: Math.round(performance.now() - started) })
     } catch (err) {
       // The log is still complete; compaction is retried after the next batch of updates.
       this.opts.log.error('compaction failed', { room: this.name, error: (err as Error).message })
@@ -366,23 +305,14 @@ export class Room {
     })
   }
 
-  private broadcast(data: Uint8Array, origin: unknown): void {
-    for (const conn of this.conns.keys()) if (conn !== origin) conn.send(data)
-  }
-
-  private onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = added.concat(updated, removed)
-    const owned = this.conns.get(origin as Connection)
-    if (owned) {
-      for (const id of added) owned.add(id)
-      for (const id of removed) owned.delete(id)
+  private each(fn: (extension: RoomExtension) => void): void {
+    for (const extension of this.extensionList) {
+      try {
+        fn(extension)
+      } catch (err) {
+        this.opts.log.error('room extension failed', { room: this.name, extension: extension.name, error: (err as Error).message })
+      }
     }
-    // Not back to where it came from; and every instance times out stale clients on its own.
-    if (origin !== REMOTE_ORIGIN && origin !== 'timeout') this.fanout?.awareness(changed)
-    this.awarenessBatch.add(changed)
   }
 
   private reject(conn: Connection, err: unknown): void {

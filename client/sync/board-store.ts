@@ -75,8 +75,11 @@ export class BoardStore {
     const { doc } = this.connection
     const { drafts } = this.sources
     const compat = this.schemaCompat.get()
-    loadDocIntoStore(this.store, this.sources, { migrateFrom: this.migrateFrom(), upgrade: compat === 'older' && this.canWrite() })
-    if (compat === 'older' && this.canWrite()) this.schemaCompat.set('same')
+    // The server upgrades a board's records when it loads it; should it not have (an older
+    // server), only the facilitator may (meta is the facilitator's and the server's to write).
+    const upgrade = compat === 'older' && this.canWrite() && this.connection.role === 'facilitator'
+    loadDocIntoStore(this.store, this.sources, { migrateFrom: this.migrateFrom(), upgrade })
+    if (upgrade) this.schemaCompat.set('same')
 
     // From the moment of loading, so nothing that arrives before the editor mounts is missed.
     const common = { origin: this.origin, migrateFrom: this.migrateFrom }

@@ -2,7 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import { AwarenessBatch, AWARENESS_INTERVAL_MS } from '../awareness-batch.ts'
 import { CLOSE } from '../close-codes.ts'
 import type { Logger } from '../log.ts'
-import type { Fanout, Room } from '../room.ts'
+import type { Room, RoomExtension } from '../room.ts'
 import type { StoredBoard } from '../storage/storage.ts'
 import { SeqWindow } from './seq-window.ts'
 import type { FanoutMessage } from './wire.ts'
@@ -43,7 +43,8 @@ const GAP_WAIT_MS = 250
  * published, and whenever this document may lack one (a hole in the sequence, a resubscribe,
  * the periodic check) it reads what storage has after the last seq it holds.
  */
-export class RoomFanout implements Fanout {
+export class RoomFanout implements RoomExtension {
+  readonly name = 'fanout'
   private readonly seqs = new SeqWindow()
   private readonly outgoing: AwarenessBatch
   private catchUpTimer: NodeJS.Timeout | null = null
@@ -59,13 +60,13 @@ export class RoomFanout implements Fanout {
     this.outgoing = new AwarenessBatch(AWARENESS_INTERVAL_MS, (ids) => this.publishAwareness(ids))
   }
 
-  // --- The Room's side (Fanout) ---------------------------------------------------------
+  // --- The Room's side (its extension hooks) ----------------------------------------------
 
-  loaded(lastSeq: number): void {
+  onLoaded(lastSeq: number): void {
     this.seqs.coverTo(lastSeq)
   }
 
-  stored(update: Uint8Array, seq: number): void {
+  onStored(update: Uint8Array, seq: number): void {
     if (this.closed) return
     const sequenced = this.source.sequenced
     if (sequenced) this.seqs.add(seq)
@@ -73,11 +74,12 @@ export class RoomFanout implements Fanout {
     if (this.seqs.hasGap) this.catchUpSoon(GAP_WAIT_MS)
   }
 
-  awareness(clientIds: number[]): void {
+  onAwareness(clientIds: number[]): void {
     if (!this.closed) this.outgoing.add(clientIds)
   }
 
-  coveredSeq(): number {
+  /** With other instances appending too, only what this document holds without a hole may be compacted. */
+  compactBound(): number {
     return this.seqs.covered
   }
 
@@ -86,8 +88,12 @@ export class RoomFanout implements Fanout {
     if (!this.closed) this.link.publish({ kind: 'ballot', from: this.link.instanceId, personId })
   }
 
-  erased(): void {
+  onErased(): void {
     if (!this.closed) this.link.publish({ kind: 'erased', from: this.link.instanceId })
+    this.close()
+  }
+
+  onClose(): void {
     this.close()
   }
 

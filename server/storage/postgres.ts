@@ -123,16 +123,20 @@ export async function openPostgresStorage(connectionString: string, opts: Postgr
     },
     loadBoard: (id) => loadSince(id, -1),
     loadSince,
-    async appendUpdate(id, update) {
-      // The counter row is locked until commit, so appends to one board (from any instance)
-      // commit one at a time in sequence order: nobody can see seq 8 while 7 is still in flight.
+    async appendUpdates(id, updates) {
+      if (updates.length === 0) return []
+      // One statement: the counter row moves by the batch's size and is locked until commit, so
+      // appends to one board (from any instance) commit one batch at a time in sequence order:
+      // nobody can see seq 8 while 7 is still in flight, and a failed statement takes no numbers.
       const { rows } = await pool.query<{ seq: string }>(
-        `WITH next AS (UPDATE boards SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq)
-         INSERT INTO updates (board_id, seq, data) SELECT $1, last_seq, $2 FROM next RETURNING seq`,
-        [id, Buffer.from(update)],
+        `WITH next AS (UPDATE boards SET last_seq = last_seq + cardinality($2::bytea[]) WHERE id = $1 RETURNING last_seq)
+         INSERT INTO updates (board_id, seq, data)
+         SELECT $1, next.last_seq - cardinality($2::bytea[]) + u.ord, u.data FROM next, unnest($2::bytea[]) WITH ORDINALITY AS u(data, ord)
+         RETURNING seq`,
+        [id, updates.map((u) => Buffer.from(u))],
       )
       if (rows.length === 0) throw new Error(`no such board: ${id}`)
-      return Number(rows[0].seq)
+      return rows.map((r) => Number(r.seq)).sort((a, b) => a - b)
     },
     async compact(id, snapshot, uptoSeq) {
       await transaction(pool, async (client) => {

@@ -98,26 +98,31 @@ export function openSqliteStorage(dataDir: string): Storage {
     ),
   }
 
-  // The next sequence number per loaded board, so an append is one INSERT, not a MAX() scan.
+  // The next sequence number per loaded board, so an append is one INSERT, not a MAX() scan. It
+  // moves only once the transaction commits: a failed append must not leave a hole, since
+  // compaction and catching up stop at the first one.
   const nextSeq = new Map<string, number>()
-  const seqFor = (id: string): number => {
-    let seq = nextSeq.get(id)
-    if (seq === undefined) seq = (q.maxSeq.get({ id })?.seq ?? 0) + 1
-    nextSeq.set(id, seq + 1)
-    return seq
-  }
-
   const createBoard = db.transaction((info: BoardInfo, state: Uint8Array) => {
     q.insertBoard.run(info.id, info.title, info.templateId, info.createdAt)
     q.upsertSnapshot.run(info.id, state, 0)
   })
-  const appendMany = db.transaction((id: string, updates: Uint8Array[]) =>
-    updates.map((update) => {
-      const seq = seqFor(id)
-      q.insertUpdate.run(id, seq, update)
-      return seq
+  const insertMany = db.transaction((id: string, first: number, updates: Uint8Array[]) =>
+    updates.map((update, i) => {
+      q.insertUpdate.run(id, first + i, update)
+      return first + i
     }),
   )
+  const appendMany = (id: string, updates: Uint8Array[]): number[] => {
+    const first = nextSeq.get(id) ?? (q.maxSeq.get({ id })?.seq ?? 0) + 1
+    try {
+      const seqs = insertMany(id, first, updates)
+      nextSeq.set(id, first + updates.length)
+      return seqs
+    } catch (err) {
+      nextSeq.delete(id) // read afresh next time
+      throw err
+    }
+  }
   const compact = db.transaction((id: string, snapshot: Uint8Array, uptoSeq: number) => {
     // Never replace a snapshot with an older one (same rule as PostgreSQL's, see storage.ts).
     if ((q.getSnapshot.get(id)?.upto_seq ?? -1) < uptoSeq) q.upsertSnapshot.run(id, snapshot, uptoSeq)
@@ -164,13 +169,8 @@ export function openSqliteStorage(dataDir: string): Storage {
     async loadSince(id, afterSeq) {
       return loadSince(id, afterSeq)
     },
-    async appendUpdate(id, update) {
-      const seq = seqFor(id)
-      q.insertUpdate.run(id, seq, update)
-      return seq
-    },
     async appendUpdates(id, updates) {
-      return appendMany(id, updates)
+      return updates.length ? appendMany(id, updates) : []
     },
     async compact(id, snapshot, uptoSeq) {
       compact(id, snapshot, uptoSeq)

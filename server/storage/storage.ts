@@ -39,13 +39,12 @@ export interface Storage {
    */
   loadSince(id: string, afterSeq: number): Promise<StoredBoard>
   /**
-   * Durably appends one update; resolves only once it is on disk. Returns its sequence number:
-   * one board's are 1, 2, 3… without gaps, in commit order, across every instance sharing the
-   * storage, so "every update up to N" is a well-defined point to catch up from or compact to.
+   * Durably appends updates in one transaction (one fsync); resolves only once they are on disk.
+   * Returns their sequence numbers: one board's are 1, 2, 3… without gaps, in commit order,
+   * across every instance sharing the storage, so "every update up to N" is a well-defined point
+   * to catch up from or compact to. A failed append stores nothing and takes no numbers.
    */
-  appendUpdate(id: string, update: Uint8Array): Promise<number>
-  /** Group commit: appends several updates in one transaction (one fsync). Returns their seqs. */
-  appendUpdates?(id: string, updates: Uint8Array[]): Promise<number[]>
+  appendUpdates(id: string, updates: Uint8Array[]): Promise<number[]>
   /**
    * Replaces the snapshot and drops the updates it covers (seq <= uptoSeq), in one transaction.
    * `snapshot` must hold every update up to `uptoSeq`. A snapshot older than the stored one is

@@ -38,11 +38,13 @@ export function replay(stored: { snapshot: Uint8Array | null; updates: Uint8Arra
   return into
 }
 
+/** One update through the one append path. */
+const appendOne = async (s: Storage, id: string, update: Uint8Array) => (await s.appendUpdates(id, [update]))[0]
+
 const hex = (us: Uint8Array[]) => us.map((u) => Buffer.from(u).toString('hex'))
 const empty = () => Y.encodeStateAsUpdate(new Y.Doc())
 
-/** `groupCommit`: the store has `appendUpdates`, which rooms then use to store batches. */
-export function storageContract(name: string, newPlace: () => Promise<StoragePlace>, opts: { groupCommit?: boolean } = {}): void {
+export function storageContract(name: string, newPlace: () => Promise<StoragePlace>): void {
   const places: StoragePlace[] = []
   const opened: Storage[] = []
 
@@ -100,23 +102,22 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       await s.createBoard(info(B), empty())
       const { updates, doc } = updatesFor(10)
       const seqs: number[] = []
-      for (const u of updates) seqs.push(await s.appendUpdate(A, u))
+      for (const u of updates) seqs.push(await appendOne(s, A, u))
       expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
-      expect(await s.appendUpdate(B, updates[0])).toBe(1)
+      expect(await appendOne(s, B, updates[0])).toBe(1)
       const stored = await s.loadBoard(A)
       expect(hex(stored.updates)).toEqual(hex(updates))
       expect(stored.lastSeq).toBe(10)
       expect(replay(stored).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
     })
 
-    it.runIf(opts.groupCommit)('appendUpdates (group commit) numbers a batch on from single appends', async () => {
+    it('appendUpdates (group commit) numbers a batch on from single appends', async () => {
       const s = await fresh()
-      if (!s.appendUpdates) throw new Error(`${name} has no appendUpdates`)
       await s.createBoard(info(A), empty())
       const { updates, doc } = updatesFor(6)
-      expect(await s.appendUpdate(A, updates[0])).toBe(1)
+      expect(await appendOne(s, A, updates[0])).toBe(1)
       expect(await s.appendUpdates(A, updates.slice(1, 5))).toEqual([2, 3, 4, 5])
-      expect(await s.appendUpdate(A, updates[5])).toBe(6)
+      expect(await appendOne(s, A, updates[5])).toBe(6)
       const stored = await s.loadBoard(A)
       expect(hex(stored.updates)).toEqual(hex(updates))
       expect(replay(stored).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
@@ -129,7 +130,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       const s = await fresh()
       await s.createBoard(info(A), empty())
       const { updates, doc } = updatesFor(40)
-      const seqs = await Promise.all(updates.map((u) => s.appendUpdate(A, u)))
+      const seqs = await Promise.all(updates.map((u) => appendOne(s, A, u)))
       expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
       expect(replay(await s.loadBoard(A)).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
     })
@@ -140,7 +141,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       const { updates, doc } = updatesFor(8)
       const partial = new Y.Doc()
       for (const [i, u] of updates.entries()) {
-        await s.appendUpdate(A, u)
+        await appendOne(s, A, u)
         if (i < 5) Y.applyUpdate(partial, u)
       }
       await s.compact(A, Y.encodeStateAsUpdate(partial), 5)
@@ -149,7 +150,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       expect(stored.lastSeq).toBe(8)
       expect(replay(stored).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
       // Appending after a compaction continues the sequence.
-      expect(await s.appendUpdate(A, updatesFor(1, 2).updates[0])).toBe(9)
+      expect(await appendOne(s, A, updatesFor(1, 2).updates[0])).toBe(9)
     })
 
     it('compact never replaces a snapshot with an older one (a slower instance compacting late)', async () => {
@@ -161,7 +162,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
         for (const u of updates.slice(0, n)) Y.applyUpdate(d, u)
         return Y.encodeStateAsUpdate(d)
       }
-      for (const u of updates) await s.appendUpdate(A, u)
+      for (const u of updates) await appendOne(s, A, u)
       await s.compact(A, upTo(5), 5)
       await s.compact(A, upTo(2), 2)
       const stored = await s.loadBoard(A)
@@ -175,7 +176,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       const s = await fresh()
       await s.createBoard(info(A), empty())
       const { updates, doc } = updatesFor(9)
-      for (const u of updates) await s.appendUpdate(A, u)
+      for (const u of updates) await appendOne(s, A, u)
 
       let since: StoredBoard = await s.loadSince(A, 6)
       expect(since.snapshot).toBeNull()
@@ -205,7 +206,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       let s = await open(p)
       await s.createBoard(info(A), empty())
       const { updates, doc } = updatesFor(6)
-      for (const u of updates) await s.appendUpdate(A, u)
+      for (const u of updates) await appendOne(s, A, u)
       await s.compact(A, Y.encodeStateAsUpdate(doc), 6)
       await s.close()
 
@@ -215,14 +216,14 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       expect(stored.lastSeq).toBe(6)
       expect(replay(stored).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
       // The sequence continues after the snapshot even though the log is empty.
-      expect(await s.appendUpdate(A, updatesFor(1, 3).updates[0])).toBe(7)
+      expect(await appendOne(s, A, updatesFor(1, 3).updates[0])).toBe(7)
       await s.close()
 
       s = await open(p)
       stored = await s.loadBoard(A)
       expect(stored.updates).toHaveLength(1)
       expect(stored.lastSeq).toBe(7)
-      expect(await s.appendUpdate(A, updatesFor(1, 4).updates[0])).toBe(8)
+      expect(await appendOne(s, A, updatesFor(1, 4).updates[0])).toBe(8)
     })
 
     it('server-private state: JSON values per board and key, null deletes, keys listed by prefix', async () => {
@@ -271,7 +272,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       await s.createBoard(info(A), empty())
       await s.createBoard(info(B), empty())
       for (const id of [A, B]) {
-        for (const u of updatesFor(3).updates) await s.appendUpdate(id, u)
+        for (const u of updatesFor(3).updates) await appendOne(s, id, u)
         await s.compact(id, Y.encodeStateAsUpdate(updatesFor(2).doc), 2)
         await s.saveVersion(id, { id: 'v1', name: 'Före', createdAt: 1 }, new Uint8Array([0, 0]))
         await s.setState(id, 'ballots', { round: 1, byPerson: { someone: { c: 1 } } })
@@ -302,7 +303,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
 
     it('appending to a board that does not exist fails, nothing is stored', async () => {
       const s = await fresh()
-      await expect(s.appendUpdate('zzzzzzzzzzzzzzzz', updatesFor(1).updates[0])).rejects.toThrow()
+      await expect(appendOne(s, 'zzzzzzzzzzzzzzzz', updatesFor(1).updates[0])).rejects.toThrow()
       expect((await s.loadBoard('zzzzzzzzzzzzzzzz')).updates).toEqual([])
     })
 
@@ -310,7 +311,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       const p = await place()
       let s = await open(p)
       await s.createBoard(info(A), empty())
-      await s.appendUpdate(A, updatesFor(1).updates[0])
+      await appendOne(s, A, updatesFor(1).updates[0])
       await s.close()
       const first = await p.schema()
       for (let i = 0; i < 3; i++) {

@@ -28,8 +28,7 @@ it('a write the disk refuses reaches nobody, and arrives once storage works agai
   const refuse = () => Promise.reject(new Error('disk full (test)'))
   const flaky: Storage = {
     ...real,
-    appendUpdate: (id, update) => (failing ? refuse() : real.appendUpdate(id, update)),
-    appendUpdates: (id, updates) => (failing ? refuse() : real.appendUpdates!(id, updates)),
+    appendUpdates: (id, updates) => (failing ? refuse() : real.appendUpdates(id, updates)),
   }
   const config = readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SNURRA_SECRET: TEST_SECRET })
   const snurra = await startServer(config, { log: createLogger('error', () => {}), templatesDir: join(ROOT, 'templates'), storage: flaky })

@@ -66,7 +66,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
       const { stores } = await instances(3)
       await stores[0].createBoard(info(A), Y.encodeStateAsUpdate(new Y.Doc()))
       const writers = stores.map((_, i) => updatesFor(30, i + 1))
-      const seqs = (await Promise.all(writers.map(({ updates }, i) => Promise.all(updates.map((u) => stores[i].appendUpdate(A, u)))))).flat()
+      const seqs = (await Promise.all(writers.map(({ updates }, i) => Promise.all(updates.map((u) => stores[i].appendUpdates(A, [u]).then((s) => s[0])))))).flat()
       expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1))
       const doc = replay(await stores[1].loadBoard(A))
       expect(doc.getMap('m').size).toBe(90)
@@ -83,7 +83,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
         await s.compact(A, Y.encodeStateAsUpdate(replay(stored)), stored.lastSeq)
       }
       const appending = (async () => {
-        for (const u of updates) await writer.appendUpdate(A, u)
+        for (const u of updates) await writer.appendUpdates(A, [u]).then((s) => s[0])
       })()
       const compacting = (async () => {
         for (let i = 0; i < 15; i++) await Promise.all([compactFrom(s1), compactFrom(s2)])
@@ -100,9 +100,9 @@ describe.skipIf(!available)('PostgreSQL', () => {
       const [ahead, behind] = stores
       await ahead.createBoard(info(A), Y.encodeStateAsUpdate(new Y.Doc()))
       const { updates, doc: all } = updatesFor(10)
-      for (const u of updates) await ahead.appendUpdate(A, u)
+      for (const u of updates) await ahead.appendUpdates(A, [u]).then((s) => s[0])
       const old = await behind.loadBoard(A) // holds 1..10
-      await ahead.appendUpdate(A, updatesFor(1, 2).updates[0])
+      await ahead.appendUpdates(A, [updatesFor(1, 2).updates[0]])
       all.getMap('m').set('k2-0', 0)
       const now = await ahead.loadBoard(A)
       await ahead.compact(A, Y.encodeStateAsUpdate(replay(now)), now.lastSeq) // covers 1..11

@@ -36,20 +36,20 @@ describe('metrics', () => {
   it('times every storage call and counts the failed ones, passing results and errors through', async () => {
     const metrics = createMetrics()
     const fake = {
-      appendUpdate: async () => 7,
+      appendUpdates: async () => [7],
       ping: async () => {
         throw new Error('disk gone')
       },
     } as unknown as Storage
     const storage = instrumentStorage(fake, metrics)
-    expect(await storage.appendUpdate('b', new Uint8Array())).toBe(7)
+    expect(await storage.appendUpdates('b', [new Uint8Array()])).toEqual([7])
     await expect(storage.ping()).rejects.toThrow('disk gone')
-    expect(await value(metrics, 'snurra_storage_seconds', { op: 'appendUpdate' })).toBeGreaterThan(0) // sum, count and buckets
+    expect(await value(metrics, 'snurra_storage_seconds', { op: 'appendUpdates' })).toBeGreaterThan(0) // sum, count and buckets
     const values = (await metrics.registry.getSingleMetric('snurra_storage_seconds')!.get()).values as Array<{ metricName?: string; labels: Record<string, unknown>; value: number }>
-    const count = values.find((v) => v.metricName === 'snurra_storage_seconds_count' && v.labels.op === 'appendUpdate')
+    const count = values.find((v) => v.metricName === 'snurra_storage_seconds_count' && v.labels.op === 'appendUpdates')
     expect(count?.value).toBe(1)
     expect(await value(metrics, 'snurra_storage_errors_total', { op: 'ping' })).toBe(1)
-    expect(await value(metrics, 'snurra_storage_errors_total', { op: 'appendUpdate' })).toBe(0)
+    expect(await value(metrics, 'snurra_storage_errors_total', { op: 'appendUpdates' })).toBe(0)
   })
 
   it('names close codes', () => {

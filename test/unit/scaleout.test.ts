@@ -72,10 +72,9 @@ function memoryStore(failAppends = false): RoomStore & { log: Uint8Array[]; load
       store.loads++
       return { snapshot: null, updates: [...store.log], lastSeq: store.log.length }
     },
-    async append(update: Uint8Array) {
+    async appendMany(updates: Uint8Array[]) {
       if (failAppends) throw new Error('disk gone')
-      store.log.push(update)
-      return store.log.length
+      return updates.map((update) => store.log.push(update))
     },
     async compact() {},
   }
@@ -105,7 +104,7 @@ describe('a room with a fan-out', () => {
       log,
       compactEvery: 1000,
       onEmpty: () => {},
-      fanout: (r) => (fanout = new RoomFanout(r, link, { sequenced: true, loadSince: async () => ({ snapshot: null, updates: [], lastSeq: 0 }) })),
+      extensions: (r) => [(fanout = new RoomFanout(r, link, { sequenced: true, loadSince: async () => ({ snapshot: null, updates: [], lastSeq: 0 }) }))],
     })
     return { store, published, room, fanout: () => fanout }
   }
@@ -135,18 +134,18 @@ describe('a room with a fan-out', () => {
     expect(conn.sent.length).toBeGreaterThan(before)
     expect(store.log).toHaveLength(0)
     expect(published.filter((m) => m.kind === 'update')).toEqual([])
-    expect(fanout().coveredSeq()).toBe(1)
+    expect(fanout().compactBound()).toBe(1)
   })
 
   it('compaction bound: not past a hole left by a missing remote update', async () => {
     const { room, fanout } = setup()
     await room.ready()
     // Another instance stored seq 1; this one stores seq 2 without having seen 1.
-    fanout().stored(updateOf((d) => d.getMap('m').set('x', 1), 3), 2)
-    expect(fanout().coveredSeq()).toBe(0)
+    fanout().onStored(updateOf((d) => d.getMap('m').set('x', 1), 3), 2)
+    expect(fanout().compactBound()).toBe(0)
     fanout().receive({ kind: 'update', from: 'other', seq: 1, update: updateOf((d) => d.getMap('m').set('y', 1), 4) })
     await room.run(() => {})
-    expect(fanout().coveredSeq()).toBe(2)
+    expect(fanout().compactBound()).toBe(2)
   })
 })
 
@@ -157,7 +156,7 @@ describe('a room without a fan-out sharing its log with another process', () => 
     const room = new Room('board', {
       store: {
         load: async () => ({ snapshot: null, updates: [], lastSeq: 0 }),
-        append: async () => seqs.shift()!,
+        appendMany: async (updates) => updates.map(() => seqs.shift()!),
         compact: async (_snapshot, uptoSeq) => void compactions.push(uptoSeq),
       },
       log,

@@ -19,9 +19,21 @@ function readDb<T>(dir: string, fn: (db: Database.Database) => T): T {
   }
 }
 
+const dirs = new WeakMap<StoragePlace, string>()
+
+/** Opens the place's database file beside the store (as another process would). */
+function withRawDb(p: StoragePlace, fn: (db: Database.Database) => void): void {
+  const db = new Database(join(dirs.get(p)!, 'snurra.sqlite'))
+  try {
+    fn(db)
+  } finally {
+    db.close()
+  }
+}
+
 function sqlitePlace(): StoragePlace {
   const dir = mkdtempSync(join(tmpdir(), 'snurra-sqlite-'))
-  return {
+  const place: StoragePlace = {
     open: async () => openSqliteStorage(dir),
     rowsOf: async (boardId) =>
       readDb(dir, (db) =>
@@ -36,9 +48,11 @@ function sqlitePlace(): StoragePlace {
       })),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   }
+  dirs.set(place, dir)
+  return place
 }
 
-storageContract('SQLite', async () => sqlitePlace(), { groupCommit: true })
+storageContract('SQLite', async () => sqlitePlace())
 
 describe('SQLite storage (specific)', () => {
   const places: StoragePlace[] = []
@@ -71,9 +85,27 @@ describe('SQLite storage (specific)', () => {
     const s1 = await open(p)
     await s1.createBoard(info(A), Y.encodeStateAsUpdate(new Y.Doc()))
     const { updates } = updatesFor(4)
-    await s1.appendUpdate(A, updates[0])
+    await s1.appendUpdates(A, [updates[0]])
     const s2 = await open(p)
-    await s2.appendUpdate(A, updates[1])
-    await expect(s1.appendUpdate(A, updates[2])).rejects.toThrow()
+    await s2.appendUpdates(A, [updates[1]])
+    await expect(s1.appendUpdates(A, [updates[2]])).rejects.toThrow()
+    // The failed append took no number: the next one follows on without a hole.
+    expect(await s1.appendUpdates(A, [updates[3]])).toEqual([3])
+  })
+
+  it('a failed append leaves no hole in the sequence (compaction and catching up stop at holes)', async () => {
+    const p = place()
+    const s = await open(p)
+    await s.createBoard(info(A), Y.encodeStateAsUpdate(new Y.Doc()))
+    const { updates } = updatesFor(3)
+    expect(await s.appendUpdates(A, [updates[0]])).toEqual([1])
+    // A disk that refuses one write (a trigger stands in for it).
+    const poison = new Uint8Array([0xde, 0xad])
+    await withRawDb(p, (db) => db.exec("CREATE TRIGGER refuse BEFORE INSERT ON updates WHEN NEW.data = X'DEAD' BEGIN SELECT RAISE(ABORT, 'disk refused (test)'); END"))
+    await expect(s.appendUpdates(A, [updates[1], poison])).rejects.toThrow(/disk refused/)
+    expect(await s.appendUpdates(A, [updates[2]])).toEqual([2])
+    const stored = await s.loadBoard(A)
+    expect(stored.lastSeq).toBe(2)
+    expect(stored.updates).toHaveLength(2)
   })
 })
