@@ -98,7 +98,7 @@ export class Boards {
           const limit: RoomExtension = { name: 'drafts-limit', judge: ({ update }) => (fits(update) ? null : { reason: 'drafts-full' }) }
           // A person's drafts have no numbered log: another instance's changes are caught up whole.
           const fanout = scaleout?.attach(room, { sequenced: false, loadSince: () => store.load() })
-          return [draftWriteRules(), new Validation(room, { log }), limit, ...(fanout ? [fanout] : [])]
+          return [draftWriteRules(), new Validation(room, { log, links: false }), limit, ...(fanout ? [fanout] : [])]
         },
       })
     })

@@ -3,6 +3,7 @@ import { FACILITATION_KEY } from '../core/facilitation.ts'
 import { RECORDS_KEY, type JsonRecord } from '../core/record-store.ts'
 import type { Role } from '../core/roles.ts'
 import { isCardRecord } from '../core/board-view.ts'
+import { PAGE_ID } from '../core/circle.ts'
 import { isTemplateShape } from '../core/template-layer.ts'
 import type { DocChanges } from './pipeline/changes.ts'
 import type { Refusal } from './room-types.ts'
@@ -47,6 +48,6 @@ function facilitatorsOnly(id: string, record: JsonRecord | null): boolean {
 export function judgeDraftWrite(role: Role, changes: DocChanges): Refusal | null {
   if (role === 'viewer') return { reason: 'read-only' }
   for (const root of changes.roots) if (root !== RECORDS_KEY) return { reason: 'invalid', detail: 'drafts hold cards only' }
-  const others = [...changes.records].filter(([, { after }]) => after !== null && !isCardRecord(after)).map(([id]) => id)
-  return others.length ? { reason: 'invalid', records: others, detail: 'drafts hold cards only' } : null
+  const others = [...changes.records].filter(([, { after }]) => after !== null && !(isCardRecord(after) && after.parentId === PAGE_ID)).map(([id]) => id)
+  return others.length ? { reason: 'invalid', records: others, detail: "drafts hold cards on the board's page only" } : null
 }

@@ -18,6 +18,11 @@ export interface ValidationDeps {
   log: Logger
   /** Boards check what they load and quarantine what fails; drafts rooms have none. */
   quarantine?: QuarantineStore
+  /**
+   * Whether parents and bindings must exist in this document. Not in a person's drafts: their
+   * cards stand on the board's page, which the drafts do not hold (the drafts rules require it).
+   */
+  links?: boolean
   onQuarantined?(count: number): void
 }
 
@@ -87,7 +92,7 @@ export class Validation implements RoomExtension {
         details.push('the record is stored under another id')
       }
     }
-    if (!invalid.length) {
+    if (!invalid.length && this.deps.links !== false) {
       for (const problem of this.links.problems(afters)) {
         invalid.push(problem.slice(0, Math.max(0, problem.indexOf(': '))))
         details.push(problem)

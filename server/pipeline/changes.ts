@@ -141,7 +141,7 @@ export function changesOf(doc: Y.Doc, decoded: DecodedUpdate): DocChanges {
   const records = doc.getMap(RECORDS_KEY)
   for (const id of touched.get(RECORDS_KEY) ?? []) {
     const current = liveEntry(records, id, isDeleted)
-    const before = current && !current.deleted ? recordFrom(livePairs(current.type as Y.Array<unknown>, null)) : null
+    const before = current && !current.item.deleted ? recordFrom(livePairs(current.type as Y.Array<unknown>, null)) : null
     const created = newEntries.get(RECORDS_KEY)?.get(id)
     let after: JsonRecord | null
     if (created?.length) after = recordFrom(added.get(created[created.length - 1]) ?? [])

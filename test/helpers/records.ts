@@ -11,7 +11,7 @@ export function cardRecord(n: number | string, overrides: Partial<JsonRecord> & 
     typeName: 'shape',
     type: 'snurra-card',
     parentId: 'page:page',
-    index: `a${String(n).replace(/[^a-zA-Z0-9]/g, '')}`,
+    index: 'a1', // a valid fractional index key (tldraw tolerates equal ones)
     x: 100,
     y: 200,
     rotation: 0,

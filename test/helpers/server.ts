@@ -199,7 +199,8 @@ async function stopProcesses(): Promise<void> {
 async function waitForHealthy(url: string, exited: Promise<ExitInfo>, output: () => string): Promise<void> {
   let exit: ExitInfo | null = null
   void exited.then((e) => (exit = e))
-  const deadline = Date.now() + 30_000
+  // Generous: a cold start transpiles the server, which on a loaded 2-core machine takes long.
+  const deadline = Date.now() + 90_000
   while (Date.now() < deadline) {
     if (exit) throw new Error(`server exited before it was healthy (${JSON.stringify(exit)}):\n${output()}`)
     try {
@@ -211,7 +212,7 @@ async function waitForHealthy(url: string, exited: Promise<ExitInfo>, output: ()
     }
     await sleep(50)
   }
-  throw new Error(`server not healthy within 30 s:\n${output()}`)
+  throw new Error(`server not healthy within 90 s:\n${output()}`)
 }
 
 export async function createBoard(url: string, title = 'Testtavla', template = 'hallunda-norsborg'): Promise<CreatedBoard> {

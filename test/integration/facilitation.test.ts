@@ -57,7 +57,7 @@ describe('lock', () => {
     for (const [what, edit] of edits) {
       const p = await join(board, 'participant')
       p.change(edit)
-      expect(await p.waitMessage((m) => m.t === 'rejected', `rejection of ${what}`), what).toEqual({ t: 'rejected', reason: 'locked' })
+      expect(await p.waitMessage((m) => m.t === 'rejected', `rejection of ${what}`), what).toMatchObject({ t: 'rejected', reason: 'locked' })
     }
     await viewer.barrier()
     expect(viewer.updatesSince(mark)).toEqual([])

@@ -191,7 +191,7 @@ describe('private mode', () => {
 
     // Draft cards of about 1 KB each until the server refuses one.
     const mine = await open('participant', key, true)
-    const bigCard = (n: number | string) => cardRecord(`d${n}`, { props: { title: `${n} `.padEnd(900, 'x') } })
+    const bigCard = (n: number | string) => cardRecord(`d${n}`, { props: { description: `${n} `.padEnd(900, 'x') } })
     let n = 0
     for (; n < 40 && mine.rejections().length === 0; n++) {
       const card = bigCard(n)
