@@ -32,10 +32,8 @@ export function RefusalNotice({ connection }: { connection: BoardConnection }) {
   const open = reports.length > 0
 
   useEffect(() => {
-    const el = dialog.current
     // A modal <dialog>: the rest of the page is inert, focus starts on its button, Escape closes it.
-    if (open && el && !el.open) el.showModal()
-    if (!open && el?.open) el.close()
+    if (open && dialog.current && !dialog.current.open) dialog.current.showModal()
   }, [open])
 
   const titles = reports.flatMap((r) => r.titles)
@@ -46,39 +44,40 @@ export function RefusalNotice({ connection }: { connection: BoardConnection }) {
           {t('refusal.recovering')}
         </p>
       )}
-      <dialog
-        ref={dialog}
-        className="modal"
-        role="alertdialog"
-        aria-labelledby={ids.title}
-        aria-describedby={ids.body}
-        data-testid="rejected-dialog"
-        hidden={!open}
-        onClose={() => clearRefusalReports(connection.boardId)}
-      >
-        <h2 id={ids.title}>{t('refusal.title')}</h2>
-        <div id={ids.body}>
-          {reports.map((report) => (
-            <p key={report.reason}>
-              {t(REASONS[report.reason], { changes: report.count === 1 ? t('refusal.changesOne') : t('refusal.changes', { count: report.count }) })}
-            </p>
-          ))}
-          {titles.length > 0 && (
-            <>
-              <p>{t('refusal.titles')}</p>
-              <ul data-testid="refused-titles">
-                {titles.map((title, i) => (
-                  <li key={i}>{title}</li>
-                ))}
-              </ul>
-            </>
-          )}
-          <p>{t('refusal.kept')}</p>
-        </div>
-        <button type="button" className="button primary" autoFocus onClick={() => dialog.current?.close()}>
-          {t('refusal.close')}
-        </button>
-      </dialog>
+      {open && (
+        <dialog
+          ref={dialog}
+          className="modal"
+          role="alertdialog"
+          aria-labelledby={ids.title}
+          aria-describedby={ids.body}
+          data-testid="rejected-dialog"
+          onClose={() => clearRefusalReports(connection.boardId)}
+        >
+          <h2 id={ids.title}>{t('refusal.title')}</h2>
+          <div id={ids.body}>
+            {reports.map((report) => (
+              <p key={report.reason}>
+                {t(REASONS[report.reason], { changes: report.count === 1 ? t('refusal.changesOne') : t('refusal.changes', { count: report.count }) })}
+              </p>
+            ))}
+            {titles.length > 0 && (
+              <>
+                <p>{t('refusal.titles')}</p>
+                <ul data-testid="refused-titles">
+                  {titles.map((title, i) => (
+                    <li key={i}>{title}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+            <p>{t('refusal.kept')}</p>
+          </div>
+          <button type="button" className="button primary" autoFocus onClick={() => dialog.current?.close()}>
+            {t('refusal.close')}
+          </button>
+        </dialog>
+      )}
     </>
   )
 }
