@@ -369,7 +369,7 @@ describe('facilitation with a facilitator and a participant', () => {
     expect(await dialog.isVisible()).toBe(false)
     // And the draft is still the author's alone.
     expect(received(fac.frames, 'Utkast offline')).toBe(false)
-  }, 150_000)
+  }, 180_000)
 
   test('agenda steps switch private mode and open a vote; bring everyone to me; follow; replace links', async () => {
     const { fac, par } = await setup('Agenda')
