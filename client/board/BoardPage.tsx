@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react'
-import { useValue } from 'tldraw'
+import { useEffect, useRef, useState } from 'react'
+import { react, useValue } from 'tldraw'
 import { ApiError, fetchSession, type Session } from '../api.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
-import { BoardConnection } from '../sync/connection.ts'
+import { BoardConnection, type Replacement } from '../sync/connection.ts'
 import { forgetBoardLocally } from '../sync/local-copies.ts'
 import { BoardEditor } from './BoardEditor.tsx'
 import { JoinDialog } from './JoinDialog.tsx'
@@ -49,12 +49,25 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string |
 function ConnectedBoard({ session, token }: { session: Session; token: string }) {
   const [connection, setConnection] = useState<BoardConnection | null>(null)
   const [profile, setProfile] = useState<Profile | null>(null)
+  // After a refused update the connection rebases its copy and is replaced by a new one that
+  // starts from the rebased state: the board opens again without a page reload.
+  const [generation, setGeneration] = useState(0)
+  const handover = useRef<Replacement | null>(null)
 
   useEffect(() => {
-    const conn = new BoardConnection(session.boardId, token, { role: session.role, person: deviceKey() })
+    const conn = new BoardConnection(session.boardId, token, { role: session.role, person: deviceKey(), initial: handover.current })
     setConnection(conn)
-    return () => conn.destroy()
-  }, [session.boardId, session.role, token])
+    const stop = react('connection replaced', () => {
+      const replacement = conn.replaced.get()
+      if (!replacement) return
+      handover.current = replacement
+      queueMicrotask(() => setGeneration((n) => n + 1))
+    })
+    return () => {
+      stop()
+      conn.destroy()
+    }
+  }, [session.boardId, session.role, token, generation])
 
   if (!connection) return null
   if (!profile) return <JoinDialog connection={connection} session={session} onJoin={setProfile} />

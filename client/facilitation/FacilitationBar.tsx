@@ -6,7 +6,7 @@ import type { BoardConnection } from '../sync/connection.ts'
 import { followSummons, newSummonedAtom } from './attention.ts'
 import { registerCardMarks } from './card-marks.ts'
 import { useFacilitation } from './hooks.ts'
-import { RejectedDialog } from './RejectedDialog.tsx'
+import { RefusalNotice } from './RefusalNotice.tsx'
 import { TimerDisplay } from './TimerDisplay.tsx'
 import { VoteController } from './vote-controller.ts'
 import { startVoteMode } from './vote-mode.ts'
@@ -71,7 +71,7 @@ export function FacilitationBar({ connection, board, editor }: { connection: Boa
           </p>
         )}
       </div>
-      <RejectedDialog connection={connection} />
+      <RefusalNotice connection={connection} />
     </div>
   )
 }

@@ -6,8 +6,10 @@ import { metaOf, readMeta, type BoardMeta } from '../../core/board-meta.ts'
 import { FACILITATION_KEY, readFacilitation, type FacilitationState } from '../../core/facilitation.ts'
 import type { Role } from '../../core/roles.ts'
 import { DraftsConnection } from './drafts.ts'
-import { boardDbName } from './local-copies.ts'
-import { SnurraChannel, type RejectReason } from './snurra-channel.ts'
+import { boardDbName, draftsDbName } from './local-copies.ts'
+import { recoverFromRefusal, type RefusedCopy } from './recovery.ts'
+import { addRefusalReport } from './refusal-report.ts'
+import { SnurraChannel, type Refusal } from './snurra-channel.ts'
 
 export type ConnectionState = 'connecting' | 'online' | 'offline'
 
@@ -16,14 +18,17 @@ export type ClosedReason = { kind: 'unauthorized' } | { kind: 'not-found' } | { 
 
 // IndexedDB can hang (some private modes); never let it keep the board from connecting.
 const IDB_WAIT_MS = 2000
-// Deleting the local copy can be blocked by another tab holding it open; reload anyway.
-const RESET_WAIT_MS = 3000
 
 export interface ConnectionOptions {
   role: Role
   /** This device's key (see identity.ts): the server's per-board person id comes from it. */
   person: string
+  /** Where the previous connection left off after a refusal: the rebased documents (see `replaced`). */
+  initial?: Replacement | null
 }
+
+/** The rebased state of whichever document a refusal was about; the next connection starts from it. */
+export type Replacement = { board?: Uint8Array; drafts?: Uint8Array }
 
 /**
  * One board's Yjs document and its two providers: the server through y-websocket and the
@@ -50,7 +55,12 @@ export class BoardConnection {
   readonly tooBig: Atom<boolean> = atom('tooBig', false)
   readonly state: Signal<ConnectionState>
   /** Why the server refused one of our changes, to the board or to the drafts; null if it has not. */
-  readonly rejected: Signal<{ reason: RejectReason; drafts: boolean } | null>
+  readonly rejected: Signal<(Refusal & { drafts: boolean }) | null>
+  /**
+   * Set once a refused copy has been rebased and stored: this connection is done, and the board
+   * opens again on a new one that starts from the rebased state (BoardPage does that).
+   */
+  readonly replaced: Atom<Replacement | null> = atom('replaced', null)
   /** What tldraw's collaboration UI wants: online or not. */
   readonly tldrawStatus: Signal<'online' | 'offline'>
 
@@ -59,26 +69,30 @@ export class BoardConnection {
   private readonly attempts = atom('attempts', 0)
   private readonly browserOnline = atom('browserOnline', navigator.onLine)
   private readonly disposers: Array<() => void> = []
+  private readonly params: { token: string; person: string }
+  private readonly recovery = new AbortController()
 
   constructor(
-    boardId: string,
+    readonly boardId: string,
     readonly token: string,
     opts: ConnectionOptions,
   ) {
     this.role = opts.role
+    // Before IndexedDB attaches, so that it stores the rebased state as well.
+    if (opts.initial?.board) Y.applyUpdate(this.doc, opts.initial.board)
     this.idb = new IndexeddbPersistence(boardDbName(boardId), this.doc)
     const wsBase = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`
-    const params = { token, person: opts.person }
+    const params = (this.params = { token, person: opts.person })
     this.provider = new WebsocketProvider(`${wsBase}/ws`, boardId, this.doc, { params, connect: false, disableBc: true })
     this.channel = new SnurraChannel(this.provider)
-    this.drafts = opts.role === 'viewer' ? null : new DraftsConnection(boardId, params)
+    this.drafts = opts.role === 'viewer' ? null : new DraftsConnection(boardId, params, opts.initial?.drafts)
     this.facilitation = atom('facilitation', readFacilitation(this.doc))
 
     this.rejected = computed('rejected', () => {
       const board = this.channel.rejected.get()
-      if (board) return { reason: board, drafts: false }
+      if (board) return { ...board, drafts: false }
       const drafts = this.drafts?.rejected.get()
-      return drafts ? { reason: drafts, drafts: true } : null
+      return drafts ? { ...drafts, drafts: true } : null
     })
     this.state = computed('connectionState', () => {
       if (!this.browserOnline.get() || this.closed.get()) return 'offline'
@@ -149,10 +163,17 @@ export class BoardConnection {
     onFacilitation()
 
     // A refused update stays in our document and would be offered again on every reconnect:
-    // stop talking to the server until the local copy is reset (see resetLocalCopy).
+    // stop talking to the server, and rebase the refused copy onto the server's state.
+    let recovering = false
     const stopRejected = react('rejected update', () => {
+      const refused = this.rejected.get()
+      if (!refused || recovering) return
+      recovering = true
       // Disconnecting sets atoms (status): after the reaction, not while it captures.
-      if (this.channel.rejected.get()) queueMicrotask(() => provider.disconnect())
+      queueMicrotask(() => {
+        provider.disconnect()
+        void this.recover(refused.drafts)
+      })
     })
 
     // When the browser says the network is gone, drop the socket ourselves rather than wait
@@ -184,15 +205,20 @@ export class BoardConnection {
     })
   }
 
-  /**
-   * Throws away this browser's copy of what the server refused a change to — the board, or the
-   * private drafts — and reloads, so it comes fresh from the server.
-   */
-  async resetLocalCopy(): Promise<void> {
-    const copy = this.rejected.get()?.drafts ? this.drafts! : this
-    copy.provider.disconnect()
-    await Promise.race([copy.idb.clearData(), new Promise((resolve) => setTimeout(resolve, RESET_WAIT_MS))])
-    location.reload()
+  /** Rebases the refused copy (recovery.ts), tells the person what was not kept, and hands over. */
+  private async recover(drafts: boolean): Promise<void> {
+    const copy: RefusedCopy =
+      drafts && this.drafts
+        ? { doc: this.drafts.doc, idb: this.drafts.idb, dbName: draftsDbName(this.boardId), room: `${this.boardId}/private`, refusal: () => this.drafts!.rejected.get() }
+        : { doc: this.doc, idb: this.idb, dbName: boardDbName(this.boardId), room: this.boardId, refusal: () => this.channel.rejected.get() }
+    try {
+      const { state, report } = await recoverFromRefusal(copy, this.params, this.recovery.signal)
+      if (this.recovery.signal.aborted) return
+      if (report.count > 0) addRefusalReport(this.boardId, report)
+      this.replaced.set(drafts ? { drafts: state } : { board: state })
+    } catch (error) {
+      if (!this.recovery.signal.aborted) console.error('[snurra] recovery after a refused update failed', error)
+    }
   }
 
   /** Stops syncing and deletes this browser's copies of the board and of its private drafts. */
@@ -203,6 +229,7 @@ export class BoardConnection {
   }
 
   destroy(): void {
+    this.recovery.abort()
     for (const dispose of this.disposers.splice(0)) dispose()
     this.channel.destroy()
     this.drafts?.destroy()

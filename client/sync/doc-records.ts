@@ -35,3 +35,31 @@ export function readDocRecord(id: string, entries: RecordEntries | undefined): R
   const record = readRecord(entries)
   return record.id === id && typeof record.typeName === 'string' ? record : null
 }
+
+type Parented = { id: string; typeName: string; parentId?: unknown }
+
+/**
+ * The records without any shape whose chain of parents loops (a shape that is its own parent,
+ * two cards parented to each other, or a shape beneath such a loop), each skipped with a
+ * warning. tldraw walks parents without a bound: one such record would hang every tab that
+ * opens the board. A parent is looked up among `records` first, then with `parentOf` (the
+ * store's current copy, for records not in this batch).
+ */
+export function withoutParentCycles<T extends Parented>(records: T[], parentOf: (id: string) => unknown): T[] {
+  const batch = new Map<string, T>()
+  for (const record of records) if (record.typeName === 'shape') batch.set(record.id, record)
+  const parent = (id: string): unknown => (batch.has(id) ? batch.get(id)!.parentId : parentOf(id))
+  const looping = (start: string): boolean => {
+    const seen = new Set([start])
+    for (let id = parent(start); typeof id === 'string' && id.startsWith('shape:'); id = parent(id)) {
+      if (seen.has(id)) return true
+      seen.add(id)
+    }
+    return false
+  }
+  return records.filter((record) => {
+    if (record.typeName !== 'shape' || !looping(record.id)) return true
+    console.warn('[snurra] skipping shape whose parents form a cycle', record.id)
+    return false
+  })
+}

@@ -2,9 +2,9 @@ import { atom, type Atom } from 'tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { MESSAGE_SNURRA, readSnurraPayload, type ServerSnurraMessage } from '../../core/messages.ts'
+import { MESSAGE_SNURRA, readSnurraPayload } from '../../core/messages.ts'
 import { draftsDbName } from './local-copies.ts'
-import type { RejectReason } from './snurra-channel.ts'
+import { mergeRefusals, readRefusal, type Refusal } from './snurra-channel.ts'
 
 // IndexedDB can hang (some private modes); never let it keep the drafts from connecting.
 const IDB_WAIT_MS = 2000
@@ -21,11 +21,14 @@ export class DraftsConnection {
   /** True once the server's copy has arrived. */
   readonly synced: Atom<boolean> = atom('draftsSynced', false)
   /** Set when the server refused a change to the drafts (they are full): ours has diverged. */
-  readonly rejected: Atom<RejectReason | null> = atom('draftsRejected', null)
+  readonly rejected: Atom<Refusal | null> = atom('draftsRejected', null)
   private readonly timer: ReturnType<typeof setTimeout>
   private destroyed = false
 
-  constructor(boardId: string, params: { token: string; person: string }) {
+  /** `initial`: the rebased drafts, when a refusal ended the previous connection (see recovery.ts). */
+  constructor(boardId: string, params: { token: string; person: string }, initial?: Uint8Array) {
+    // Before IndexedDB attaches, so that it stores the rebased state as well.
+    if (initial) Y.applyUpdate(this.doc, initial)
     this.idb = new IndexeddbPersistence(draftsDbName(boardId), this.doc)
     const wsBase = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`
     this.provider = new WebsocketProvider(`${wsBase}/ws`, `${boardId}/private`, this.doc, { params, connect: false, disableBc: true })
@@ -33,12 +36,13 @@ export class DraftsConnection {
     this.provider.awareness.setLocalState(null)
     this.provider.on('sync', this.onSync)
     // Of Snurra's own messages, only a refusal concerns the drafts. Like the board's, a refused
-    // change stays in our copy and would be offered again on every reconnect: stop sending.
+    // change stays in our copy and would be offered again on every reconnect: stop sending
+    // until the copy is rebased (see recovery.ts).
     this.provider.messageHandlers[MESSAGE_SNURRA] = (_encoder, decoder) => {
       try {
-        const message = readSnurraPayload(decoder) as ServerSnurraMessage
+        const message = readSnurraPayload(decoder)
         if (message.t !== 'rejected') return
-        this.rejected.set(message.reason)
+        this.rejected.set(mergeRefusals(this.rejected.get(), readRefusal(message)))
         queueMicrotask(() => this.provider.disconnect())
       } catch (error) {
         console.warn('[snurra] unreadable server message', (error as Error).message)

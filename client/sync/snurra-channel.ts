@@ -2,10 +2,32 @@ import { atom, type Atom, type Signal } from 'tldraw'
 import type { WebsocketProvider } from 'y-websocket'
 import type { Ballot } from '../../core/facilitation.ts'
 import type { Intent, IntentError } from '../../core/intents.ts'
-import { encodeSnurraMessage, MESSAGE_SNURRA, readSnurraPayload, type ServerSnurraMessage } from '../../core/messages.ts'
+import { encodeSnurraMessage, MAX_REJECTED_IDS, MESSAGE_SNURRA, readSnurraPayload, type RejectReason, type ServerSnurraMessage } from '../../core/messages.ts'
 
 export type IntentResult = { ok: true } | { ok: false; error: IntentError | 'malformed' | 'offline' | 'timeout' }
-export type RejectReason = Extract<ServerSnurraMessage, { t: 'rejected' }>['reason']
+export type { RejectReason }
+/** A refused update: why, and the records it was about (absent: all of it). */
+export type Refusal = { reason: RejectReason; records?: string[] }
+
+const REASONS: readonly string[] = ['locked', 'read-only', 'facilitator-only', 'server-only', 'unknown-target', 'invalid', 'too-large', 'drafts-full'] satisfies RejectReason[]
+
+/**
+ * Refusals that arrive before we stopped sending, as one: the first one's reason, the records of
+ * all (or the whole update, as soon as one of them is about all of it).
+ */
+export function mergeRefusals(prev: Refusal | null, next: Refusal): Refusal {
+  if (!prev) return next
+  if (!prev.records || !next.records) return { reason: prev.reason }
+  return { reason: prev.reason, records: [...new Set([...prev.records, ...next.records])] }
+}
+
+/** The refusal in a server message; an unknown reason still counts as one (the whole update). */
+export function readRefusal(message: Record<string, unknown>): Refusal {
+  const reason = (REASONS.includes(message.reason as string) ? message.reason : 'invalid') as RejectReason
+  const records = message.records
+  if (!Array.isArray(records) || records.length === 0) return { reason }
+  return { reason, records: records.filter((id): id is string => typeof id === 'string').slice(0, MAX_REJECTED_IDS) }
+}
 
 const RESULT_TIMEOUT_MS = 10_000
 
@@ -20,7 +42,7 @@ export class SnurraChannel {
   /** This person's ballot and the vote round it belongs to. */
   readonly ballot: Atom<{ round: number; ballot: Ballot }> = atom('ballot', { round: 0, ballot: {} })
   /** Set when the server refused one of our updates: our local copy has diverged. */
-  readonly rejected: Atom<RejectReason | null> = atom('rejected', null)
+  readonly rejected: Atom<Refusal | null> = atom('rejected', null)
   private readonly offset = atom('clockOffset', 0)
   private nextId = 1
   private readonly pending = new Map<number, { resolve(result: IntentResult): void; timer: ReturnType<typeof setTimeout> }>()
@@ -78,7 +100,7 @@ export class SnurraChannel {
         this.setBallot(message.round, message.ballot)
         return
       case 'rejected':
-        this.rejected.set(message.reason)
+        this.rejected.set(mergeRefusals(this.rejected.get(), readRefusal(message as unknown as Record<string, unknown>)))
         return
     }
   }

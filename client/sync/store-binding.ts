@@ -3,7 +3,7 @@ import type { TLRecord, TLStore } from 'tldraw'
 import type * as Y from 'yjs'
 import { metaOf } from '../../core/board-meta.ts'
 import { deleteRecord, jsonEqual, readAllRecords, recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
-import { readDocRecord, toStoreRecord } from './doc-records.ts'
+import { readDocRecord, toStoreRecord, withoutParentCycles } from './doc-records.ts'
 
 const asJson = (record: TLRecord) => record as unknown as JsonRecord
 
@@ -48,7 +48,7 @@ export function loadDocIntoStore(store: TLStore, sources: DocSources, opts: { mi
       if (record) records.push(record)
     }
   }
-  store.mergeRemoteChanges(() => putAll(store, records))
+  store.mergeRemoteChanges(() => putAll(store, withoutParentCycles(records, (id) => parentInStore(store, id))))
 }
 
 /**
@@ -176,7 +176,7 @@ function applyFromDoc(store: TLStore, map: Y.Map<any>, ids: Set<string>, opts: R
   if (puts.length || removes.length) {
     store.mergeRemoteChanges(() => {
       if (removes.length) store.remove(removes)
-      putAll(store, puts)
+      putAll(store, withoutParentCycles(puts, (id) => parentInStore(store, id)))
     })
   }
   return late
@@ -195,6 +195,11 @@ function keepUnchanged(current: TLRecord | undefined, next: TLRecord): TLRecord 
     if (key in out && out[key] !== cur[key] && jsonEqual(cur[key], out[key])) out = { ...out, [key]: cur[key] }
   }
   return out as unknown as TLRecord
+}
+
+function parentInStore(store: TLStore, id: string): unknown {
+  const record = store.get(id as TLRecord['id'])
+  return record && 'parentId' in record ? record.parentId : undefined
 }
 
 /** Puts all records at once; if the batch is refused, retries one by one and skips the bad ones. */

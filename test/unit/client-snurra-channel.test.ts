@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { WebsocketProvider } from 'y-websocket'
 import { encodeSnurraMessage, MESSAGE_SNURRA, readSnurraPayload, type ServerSnurraMessage } from '../../core/messages.ts'
-import { SnurraChannel } from '../../client/sync/snurra-channel.ts'
+import { readRefusal, SnurraChannel } from '../../client/sync/snurra-channel.ts'
 import { rankResults } from '../../client/facilitation/rank.ts'
 import { formatRemaining } from '../../client/facilitation/time-format.ts'
 
@@ -84,8 +84,20 @@ describe('the Snurra channel on the board socket', () => {
     fake.deliver({ t: 'ballot', round: 2, ballot: { 'shape:a': 1, 'shape:b': 2 } })
     expect(channel.ballot.get().ballot).toEqual({ 'shape:a': 1, 'shape:b': 2 })
     expect(channel.rejected.get()).toBeNull()
-    fake.deliver({ t: 'rejected', reason: 'locked' })
-    expect(channel.rejected.get()).toBe('locked')
+    fake.deliver({ t: 'rejected', reason: 'locked', records: ['shape:a', 7 as unknown as string, 'shape:b'] })
+    expect(channel.rejected.get()).toEqual({ reason: 'locked', records: ['shape:a', 'shape:b'] })
+    // A second refusal before we stopped sending adds its records; the first reason stands.
+    fake.deliver({ t: 'rejected', reason: 'invalid', records: ['shape:c', 'shape:a'] })
+    expect(channel.rejected.get()).toEqual({ reason: 'locked', records: ['shape:a', 'shape:b', 'shape:c'] })
+    // One about the whole update makes it all of it.
+    fake.deliver({ t: 'rejected', reason: 'too-large' })
+    expect(channel.rejected.get()).toEqual({ reason: 'locked' })
+  })
+
+  it('reads a refusal defensively: an unknown reason is still a refusal, of the whole update', () => {
+    expect(readRefusal({ t: 'rejected', reason: 'locked' })).toEqual({ reason: 'locked' })
+    expect(readRefusal({ t: 'rejected', reason: 'new-reason', records: [] })).toEqual({ reason: 'invalid' })
+    expect(readRefusal({ t: 'rejected', reason: 'drafts-full', records: 'shape:a' })).toEqual({ reason: 'drafts-full' })
   })
 })
 

@@ -158,3 +158,39 @@ describe('remote changes arrive in batches', () => {
     expect(after.props).toBe(before.props)
   })
 })
+
+describe('shapes whose parents form a cycle never reach tldraw', () => {
+  const parented = (id: string, parent: string) => asJson({ ...geo(id, id), parentId: parent.startsWith('page:') ? parent : createShapeId(parent) } as TLShape)
+  const inStore = (id: string) => store.has(createShapeId(id))
+
+  it('on load: a self-parent, a pair parented to each other and a child of the pair are skipped, the rest load', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    remote(sources.board, (map) => {
+      writeRecord(map, parented('self', 'self'))
+      writeRecord(map, parented('x', 'y'))
+      writeRecord(map, parented('y', 'x'))
+      writeRecord(map, parented('under', 'x'))
+      writeRecord(map, parented('fine', 'page:page'))
+      writeRecord(map, parented('child', 'fine'))
+    })
+    bind()
+    expect(['self', 'x', 'y', 'under'].filter(inStore)).toEqual([])
+    expect(['fine', 'child'].filter(inStore)).toEqual(['fine', 'child'])
+    expect(warn.mock.calls.filter(([text]) => String(text).includes('cycle'))).toHaveLength(4)
+    warn.mockRestore()
+  })
+
+  it('a remote change that closes a loop leaves the store as it was', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    remote(sources.board, (map) => {
+      writeRecord(map, parented('a', 'page:page'))
+      writeRecord(map, parented('b', 'a'))
+    })
+    bind()
+    remote(sources.board, (map) => writeRecord(map, parented('a', 'b')))
+    await remoteFlushed()
+    expect((store.get(createShapeId('a')) as TLShape).parentId).toBe('page:page')
+    expect((store.get(createShapeId('b')) as TLShape).parentId).toBe(createShapeId('a'))
+    warn.mockRestore()
+  })
+})
