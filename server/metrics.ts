@@ -27,6 +27,8 @@ export interface Metrics {
   readonly limitHits: Counter<'limit'>
   /** WebSocket upgrades refused before the handshake (origin). */
   readonly upgradesRefused: Counter<'reason'>
+  /** Awareness entries dropped because another connection holds that client id (spoofed presence). */
+  readonly presenceRefused: Counter
 }
 
 export interface MetricsSources {
@@ -90,6 +92,11 @@ export function createMetrics(): Metrics & { observe(sources: MetricsSources): v
     closes: new Counter({ name: 'snurra_ws_closes_total', help: 'WebSocket connections closed, by close code', labelNames: ['code', 'reason', 'initiator'], registers }),
     limitHits: new Counter({ name: 'snurra_limit_hits_total', help: 'Connections closed or refused by a limit', labelNames: ['limit'], registers }),
     upgradesRefused: new Counter({ name: 'snurra_upgrades_refused_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['reason'], registers }),
+    presenceRefused: new Counter({
+      name: 'snurra_presence_refused_total',
+      help: 'Awareness (presence) entries dropped because another connection holds that client id',
+      registers,
+    }),
     observe(next) {
       sources = next
     },

@@ -2,9 +2,9 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { encodeSnurraMessage, type ServerSnurraMessage } from '../core/messages.ts'
 import { AwarenessBatch, awarenessInterval } from './awareness-batch.ts'
-import { freshAwareness } from './awareness-filter.ts'
 import { CLOSE } from './close-codes.ts'
 import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError, type ClientMessage, type DecodedUpdate } from './protocol.ts'
+import { PresenceOwners } from './presence-owners.ts'
 import { applyStored } from './stored-doc.ts'
 import { addsNothing } from './update-inspector.ts'
 import type { Connection, Fanout, RoomOptions } from './room-types.ts'
@@ -27,7 +27,10 @@ export const REMOTE_ORIGIN = 'snurra-remote'
 export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
-  private readonly conns = new Map<Connection, Set<number>>()
+  private readonly conns = new Set<Connection>()
+  /** Which connection may set or remove each awareness client's state. */
+  private readonly spoofers = new WeakSet<Connection>()
+  private readonly presence = new PresenceOwners<Connection>(this.awareness, (conn, count) => this.presenceRefused(conn, count))
   // Awareness goes out batched, the latest state of each changed client per interval, to all
   // (the sender too: echoing its own state is a no-op for a y-protocols client).
   private readonly awarenessBatch = new AwarenessBatch(() => awarenessInterval(this.conns.size), (ids) => {
@@ -87,7 +90,7 @@ export class Room {
   }
 
   join(conn: Connection): void {
-    this.conns.set(conn, new Set())
+    this.conns.add(conn)
     this.enqueue(async () => {
       if (!this.conns.has(conn)) return
       conn.send(encodeSyncStep1(this.doc))
@@ -98,10 +101,9 @@ export class Room {
   }
 
   leave(conn: Connection): void {
-    const clientIds = this.conns.get(conn)
-    if (!clientIds) return
-    this.conns.delete(conn)
-    if (clientIds.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], null)
+    if (!this.conns.delete(conn)) return
+    const clientIds = this.presence.release(conn)
+    if (clientIds.length) awarenessProtocol.removeAwarenessStates(this.awareness, clientIds, null)
     if (this.conns.size === 0) this.opts.onEmpty(this)
   }
 
@@ -130,8 +132,8 @@ export class Room {
         return
       case 'awareness':
         try {
-          // Echoes of what we sent dropped unparsed; hostile sizes and id counts refused.
-          const fresh = freshAwareness(this.awareness, message.update, this.conns.get(conn) ?? new Set())
+          // Echoes dropped unparsed; other connections' ids dropped; hostile sizes and id counts refused.
+          const fresh = this.presence.filter(conn, message.update)
           if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, fresh, conn)
         } catch (err) {
           this.reject(conn, err)
@@ -197,7 +199,8 @@ export class Room {
   applyRemoteAwareness(update: Uint8Array): void {
     if (this.closed) return
     try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+      const fresh = this.presence.filterRemote(update)
+      if (fresh) awarenessProtocol.applyAwarenessUpdate(this.awareness, fresh, REMOTE_ORIGIN)
     } catch (err) {
       this.opts.log.warn('ignoring a malformed remote awareness update', { room: this.name, error: (err as Error).message })
     }
@@ -205,7 +208,7 @@ export class Room {
 
   /** Awareness client ids of this instance's own connections. */
   localAwarenessClients(): number[] {
-    return [...this.conns.values()].flatMap((ids) => [...ids])
+    return this.presence.localIds()
   }
 
   /** Runs a task in the room's queue (after everything received before it). */
@@ -375,14 +378,17 @@ export class Room {
     origin: unknown,
   ): void => {
     const changed = added.concat(updated, removed)
-    const owned = this.conns.get(origin as Connection)
-    if (owned) {
-      for (const id of added) owned.add(id)
-      for (const id of removed) owned.delete(id)
-    }
+    this.presence.statesRemoved(removed)
     // Not back to where it came from; and every instance times out stale clients on its own.
     if (origin !== REMOTE_ORIGIN && origin !== 'timeout') this.fanout?.awareness(changed)
     this.awarenessBatch.add(changed)
+  }
+
+  private presenceRefused(conn: Connection, count: number): void {
+    // Once per connection: a spoofer would otherwise write a log line per frame.
+    if (!this.spoofers.has(conn)) this.opts.log.info('presence for client ids another connection holds dropped', { room: this.name, conn: conn.id, count })
+    this.spoofers.add(conn)
+    conn.presenceRefused?.(count)
   }
 
   private reject(conn: Connection, err: unknown): void {
