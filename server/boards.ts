@@ -3,10 +3,10 @@ import { isTemplateShape } from '../core/board-doc.ts'
 import { readRecord, recordsOf, type JsonRecord } from '../core/record-store.ts'
 import { Facilitation } from './facilitation.ts'
 import type { Logger } from './log.ts'
-import { draftsSizeGuard } from './drafts-limit.ts'
+import { draftsStore } from './drafts-store.ts'
 import { judgeWrite } from './policy.ts'
 import { Room } from './room.ts'
-import { boardStore, privateStore } from './room-stores.ts'
+import { boardStore } from './room-stores.ts'
 import type { Rooms } from './rooms.ts'
 import type { FanoutHub, RoomFanout } from './scaleout/room-fanout.ts'
 import type { Storage } from './storage/storage.ts'
@@ -80,11 +80,10 @@ export class Boards {
     const { storage, log, compactEvery, scaleout } = this.opts
     const name = privateRoomName(boardId, personId)
     return this.opts.rooms.acquire(name, (onEmpty) => {
-      const store = privateStore(storage, boardId, personId)
+      const store = draftsStore(storage, boardId, personId, this.opts.maxDraftsBytes)
       // A person's drafts have no numbered log: another instance's changes are caught up whole.
       const fanout = scaleout && ((r: Room) => scaleout.attach(r, { sequenced: false, loadSince: () => store.load() }))
-      const room: Room = new Room(name, { store, log, compactEvery, onEmpty, fanout, guard: (_conn, update) => (fits(update) ? null : 'drafts-full') })
-      const fits = draftsSizeGuard(room.doc, this.opts.maxDraftsBytes)
+      const room: Room = new Room(name, { store, log, compactEvery, onEmpty, fanout, guard: (_conn, update) => (store.fits(update) ? null : 'drafts-full') })
       return room
     })
   }
