@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { awarenessFrame, awarenessUpdateFor, connectSynced, destroyAllClients, rawConnect, waitFor, type Client, type RawClient } from '../helpers/clients.ts'
 import { sample, scrape } from '../helpers/metrics.ts'
 import { startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { createScratchDatabase, REDIS_URL, servicesAvailable, type ScratchDatabase } from '../helpers/services.ts'
 
 let server: TestServer
 
@@ -32,8 +33,8 @@ function namesSeen(observer: Client, clientId: number): Array<string | undefined
   return seen
 }
 
-async function spoofer(board: CreatedBoard, role: 'participant' | 'viewer'): Promise<RawClient> {
-  const raw = rawConnect(server.wsUrl, board.id, board.tokens[role])
+async function spoofer(board: CreatedBoard, role: 'participant' | 'viewer', on: TestServer = server): Promise<RawClient> {
+  const raw = rawConnect(on.wsUrl, board.id, board.tokens[role])
   await raw.opened
   await raw.waitForFrame((f) => f.kind === 'sync', 'joined')
   return raw
@@ -44,9 +45,9 @@ async function spoofer(board: CreatedBoard, role: 'participant' | 'viewer'): Pro
  * server handles a socket's frames in order and batches awareness in order, so anything the
  * spoofed frames changed would have reached `observer` by then.
  */
-async function barrier(raw: RawClient, observer: Client, ownId: number, name: string): Promise<void> {
+async function barrier(raw: RawClient, observers: Client | Client[], ownId: number, name: string): Promise<void> {
   raw.send(awarenessFrame(awarenessUpdateFor(ownId, 1, { user: { name } })))
-  await waitFor(() => userOf(observer, ownId)?.name === name, `the barrier ${name}`)
+  for (const observer of [observers].flat()) await waitFor(() => userOf(observer, ownId)?.name === name, `the barrier ${name}`)
 }
 
 const refusedCount = async () => sample(await scrape(server.url), 'snurra_presence_refused_total')
@@ -112,5 +113,45 @@ describe('presence belongs to its connection', () => {
     expect(userOf(vera, pia.doc.clientID)?.role).toBe('participant')
     expect(userOf(pia, vera.doc.clientID)?.role).toBe('viewer')
     expect(userOf(pia, fia.doc.clientID)?.role).toBe('facilitator') // the one true claim stands
+  })
+})
+
+const scaleout = await servicesAvailable(['postgres', 'redis'])
+
+describe.skipIf(!scaleout)('presence across instances (Redis and PostgreSQL)', () => {
+  let db: ScratchDatabase
+  beforeAll(async () => {
+    db = await createScratchDatabase()
+  })
+  afterAll(async () => {
+    await db?.drop()
+  })
+
+  it('a socket on one instance cannot speak for a client on another; roles cross as the token says', async () => {
+    const env = { DATABASE_URL: db.url, REDIS_URL, RESYNC_INTERVAL_MS: '1000' }
+    const a = await startTestServer({ env })
+    const b = await startTestServer({ env })
+    const board = await a.createBoard('Närvaro över instanser')
+    const anna = await connectSynced(a.wsUrl, board.id, board.tokens.facilitator)
+    const cecilia = await connectSynced(a.wsUrl, board.id, board.tokens.viewer)
+    const bert = await connectSynced(b.wsUrl, board.id, board.tokens.participant)
+    const annaId = anna.doc.clientID
+    anna.provider.awareness.setLocalStateField('user', { name: 'Anna', role: 'facilitator' })
+    bert.provider.awareness.setLocalStateField('user', { name: 'Bert', role: 'facilitator' })
+    await waitFor(() => userOf(bert, annaId)?.name === 'Anna', 'Bert (on b) to see Anna (on a)')
+    await waitFor(() => userOf(cecilia, bert.doc.clientID)?.name === 'Bert', 'Cecilia (on a) to see Bert (on b)')
+    expect(userOf(cecilia, bert.doc.clientID)?.role).toBe('participant')
+    expect(userOf(bert, annaId)?.role).toBe('facilitator')
+
+    const seenOnB = namesSeen(bert, annaId)
+    const seenOnA = namesSeen(cecilia, annaId)
+    const raw = await spoofer(board, 'participant', b)
+    raw.send(awarenessFrame(awarenessUpdateFor(annaId, 2 ** 40, { user: { name: 'Falsk' } })))
+    raw.send(awarenessFrame(awarenessUpdateFor(annaId, 2 ** 40 + 1, null)))
+    await barrier(raw, [bert, cecilia], 70_004, 'spoofer on b')
+    anna.provider.awareness.setLocalStateField('user', { name: 'Anna B' })
+    await waitFor(() => userOf(bert, annaId)?.name === 'Anna B', 'Bert to see Anna’s renewal')
+    expect(seenOnB).toEqual(['Anna', 'Anna B'])
+    expect(seenOnA).toEqual(['Anna', 'Anna B'])
   })
 })
