@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { ProtocolError } from './protocol.ts'
 import { PRIVATE_PREFIX } from './room-stores.ts'
 import type { RoomStore } from './room-types.ts'
 import type { Storage } from './storage/storage.ts'
@@ -54,9 +55,10 @@ export function draftsStore(storage: Storage, boardId: string, personId: string,
     generation++
   }
   const withChange = (update: Uint8Array): Uint8Array => {
-    Y.applyUpdate(shadow, update)
+    // Marked first: an update Yjs throws on halfway leaves part of it in the document.
     shadowHolds = undefined
     generation++
+    Y.applyUpdate(shadow, update)
     return Y.encodeStateAsUpdate(shadow)
   }
 
@@ -68,7 +70,13 @@ export function draftsStore(storage: Storage, boardId: string, personId: string,
     },
     fits(update) {
       shadowOf(stored)
-      const result = withChange(update)
+      prepared = null
+      let result: Uint8Array
+      try {
+        result = withChange(update)
+      } catch (err) {
+        throw new ProtocolError(`draft update does not apply: ${(err as Error).message}`)
+      }
       prepared = result.length <= maxBytes ? { update, from: stored, result, generation } : null
       return prepared !== null
     },

@@ -260,7 +260,13 @@ export class Room {
 
   /** Whether the room's write rules refuse this update; if so, the sender is told why. */
   private refuses(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): boolean {
-    const reason = this.opts.guard?.(conn, update, decoded)
+    let reason: ReturnType<NonNullable<RoomOptions['guard']>>
+    try {
+      reason = this.opts.guard?.(conn, update, decoded) ?? null
+    } catch (err) {
+      this.reject(conn, err) // e.g. a private draft that Yjs cannot apply
+      return true
+    }
     if (!reason) return false
     this.opts.log.info('update refused', { room: this.name, conn: conn.id, reason })
     this.sendSnurra(conn, { t: 'rejected', reason })

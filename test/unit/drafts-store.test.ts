@@ -28,6 +28,20 @@ async function boardStorage(): Promise<Storage> {
   return storage
 }
 
+/**
+ * The three calls the drafts store makes, in memory: 2,000 fsyncs of SQLite's would make this
+ * file slow without testing anything more (the other tests use SQLite).
+ */
+function memoryStorage(): Storage {
+  const state = new Map<string, unknown>()
+  const methods: Pick<Storage, 'getState' | 'setState' | 'exclusive'> = {
+    getState: async (id, key) => state.get(`${id}/${key}`) ?? null,
+    setState: async (id, key, value) => void state.set(`${id}/${key}`, JSON.parse(JSON.stringify(value))),
+    exclusive: (_key, fn) => fn(),
+  }
+  return methods as Storage
+}
+
 async function storedBytes(storage: Storage): Promise<Uint8Array> {
   return new Uint8Array(Buffer.from((await storage.getState(A, `private:${PERSON}`)) as string, 'base64'))
 }
@@ -58,7 +72,7 @@ const sizeWith = (stored: Uint8Array, update: Uint8Array): number => {
 
 describe('draftsStore', () => {
   it('2,000 moves of one draft card: the stored size follows the document, not the history', async () => {
-    const storage = await boardStorage()
+    const storage = memoryStorage()
     const store = draftsStore(storage, A, PERSON, 1024 * 1024)
     await store.load()
     const me = author(store)
@@ -124,6 +138,21 @@ describe('draftsStore', () => {
     const kept = new Y.Doc()
     Y.applyUpdate(kept, await storedBytes(storage))
     expect(readAllRecords(kept).map((r) => r.id)).toEqual(['shape:card-after-reveal'])
+  })
+
+  it('an update Yjs cannot apply is a protocol error, and leaves the drafts as they were', async () => {
+    const storage = await boardStorage()
+    const store = draftsStore(storage, A, PERSON, 1024 * 1024)
+    await store.load()
+    const me = author(store)
+    await me.send((records) => writeRecord(records, cardRecord('before')))
+    const before = await storedBytes(storage)
+    expect(() => store.fits(new Uint8Array([1, 1, 200, 1, 0, 7, 7, 7]))).toThrow(/does not apply/)
+    expect(await storedBytes(storage)).toEqual(before)
+    await me.send((records) => writeRecord(records, cardRecord('after')))
+    const kept = new Y.Doc()
+    Y.applyUpdate(kept, await storedBytes(storage))
+    expect(readAllRecords(kept).map((r) => r.id).sort()).toEqual(['shape:card-after', 'shape:card-before'])
   })
 
   it('two instances holding the same drafts merge into what is stored, not over it', async () => {
