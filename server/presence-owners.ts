@@ -115,9 +115,9 @@ export class PresenceOwners<C extends PresenceHolder> {
     for (const id of clientIds) if (this.holders.get(id) === REMOTE) this.holders.delete(id)
   }
 
-  /** The client ids held by this instance's connections. */
+  /** The client ids held by this instance's connections that have a state now. */
   localIds(): number[] {
-    return [...this.held.values()].flatMap((ids) => [...ids])
+    return [...this.held.values()].flatMap((ids) => [...ids].filter((id) => this.awareness.states.has(id)))
   }
 
   private hold(clientId: number, conn: C): void {

@@ -28,8 +28,9 @@ export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   private readonly conns = new Set<Connection>()
-  /** Which connection may set or remove each awareness client's state. */
+  /** Connections already logged for speaking for another's presence. */
   private readonly spoofers = new WeakSet<Connection>()
+  /** Which connection may set or remove each awareness client's state. */
   private readonly presence = new PresenceOwners<Connection>(this.awareness, (conn, count) => this.presenceRefused(conn, count))
   // Awareness goes out batched, the latest state of each changed client per interval, to all
   // (the sender too: echoing its own state is a no-op for a y-protocols client).

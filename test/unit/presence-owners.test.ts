@@ -115,6 +115,7 @@ describe('PresenceOwners', () => {
     const b = conn()
     r.send(a, [[1, 1, { user: { name: 'A' } }]])
     r.send(a, [[1, 2, null]]) // removing its own state does not give the id away
+    expect(r.owners.localIds()).toEqual([]) // (nor is it announced to other instances as present)
     expect(r.send(b, [[1, 3, { user: { name: 'B' } }]])).toBeNull()
     r.send(a, [[1, 3, { user: { name: 'A igen' } }]])
     r.leave(a)
