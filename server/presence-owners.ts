@@ -71,10 +71,11 @@ export class PresenceOwners<C extends PresenceHolder> {
         }
         claimed.add(entry.clientId)
       }
+      // Before any parsing: a flood of made-up ids costs no more than reading them.
+      if ((own?.size ?? 0) + claimed.size > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
+        throw new ProtocolError(`more than ${MAX_AWARENESS_CLIENTS_PER_CONNECTION} awareness clients on one connection`)
+      }
       kept.push(isRemoval(entry) ? entry : { ...entry, state: withRole(entry.state, conn.role) })
-    }
-    if ((own?.size ?? 0) + claimed.size > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
-      throw new ProtocolError(`more than ${MAX_AWARENESS_CLIENTS_PER_CONNECTION} awareness clients on one connection`)
     }
     for (const clientId of claimed) this.hold(clientId, conn)
     if (refused) this.onRefused(conn, refused)
