@@ -1,13 +1,13 @@
 import { readFacilitation } from '../core/facilitation.ts'
 import type { RejectReason } from '../core/messages.ts'
-import { draftsSizeGuard } from './drafts-limit.ts'
+import { draftsStore } from './drafts-store.ts'
 import { boardWriteRules, draftWriteRules } from './extensions/write-rules.ts'
 import { Validation, type QuarantineStore } from './extensions/validation.ts'
 import type { QuarantineEntry } from './extensions/quarantine.ts'
 import { Facilitation } from './facilitation.ts'
 import type { Logger } from './log.ts'
 import { Room, type RoomExtension } from './room.ts'
-import { boardStore, privateStore } from './room-stores.ts'
+import { boardStore } from './room-stores.ts'
 import type { Rooms } from './rooms.ts'
 import type { FanoutHub, RoomFanout } from './scaleout/room-fanout.ts'
 import type { Storage } from './storage/storage.ts'
@@ -86,7 +86,7 @@ export class Boards {
     const { storage, log, compactEvery, scaleout, onRefused } = this.opts
     const name = privateRoomName(boardId, personId)
     return this.opts.rooms.acquire(name, (onEmpty) => {
-      const store = privateStore(storage, boardId, personId)
+      const store = draftsStore(storage, boardId, personId, this.opts.maxDraftsBytes)
       return new Room(name, {
         store,
         log,
@@ -94,8 +94,8 @@ export class Boards {
         onEmpty,
         onRefused,
         extensions: (room) => {
-          const fits = draftsSizeGuard(room.doc, this.opts.maxDraftsBytes)
-          const limit: RoomExtension = { name: 'drafts-limit', judge: ({ update }) => (fits(update) ? null : { reason: 'drafts-full' }) }
+          // Measured on exactly what would be stored; judged last, after the rules and validation.
+          const limit: RoomExtension = { name: 'drafts-limit', judge: ({ update }) => (store.fits(update) ? null : { reason: 'drafts-full' }) }
           // A person's drafts have no numbered log: another instance's changes are caught up whole.
           const fanout = scaleout?.attach(room, { sequenced: false, loadSince: () => store.load() })
           return [draftWriteRules(), new Validation(room, { log, links: false }), limit, ...(fanout ? [fanout] : [])]

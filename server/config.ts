@@ -89,7 +89,7 @@ function readLimits(env: NodeJS.ProcessEnv) {
     // reaches us through one NAT address: 200 lets 100 people in one building join.
     maxConnectionsPerIp: int(env.MAX_CONNECTIONS_PER_IP, 200, 1, 1_000_000, 'MAX_CONNECTIONS_PER_IP'),
     // A draft card takes well under 1 KB: 1 MiB holds a thousand of them.
-    maxDraftsBytes: int(env.MAX_DRAFTS_BYTES, 1024 * 1024, 4096, 1024 ** 3, 'MAX_DRAFTS_BYTES'),
+    maxDraftsBytes: int(env.MAX_DRAFTS_BYTES, 256 * 1024, 4096, 1024 ** 3, 'MAX_DRAFTS_BYTES'),
     trustProxy: int(env.TRUST_PROXY, 0, 0, 10, 'TRUST_PROXY'),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     metricsToken: env.METRICS_TOKEN || undefined,

@@ -31,6 +31,8 @@ export interface Metrics {
   readonly updatesRefused: Counter<'reason'>
   /** Stored records, meta values and paths that failed validation when their board loaded. */
   readonly quarantined: Counter
+  /** Awareness entries dropped because another connection holds that client id (spoofed presence). */
+  readonly presenceRefused: Counter
 }
 
 export interface MetricsSources {
@@ -96,6 +98,11 @@ export function createMetrics(): Metrics & { observe(sources: MetricsSources): v
     upgradesRefused: new Counter({ name: 'snurra_upgrades_refused_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['reason'], registers }),
     updatesRefused: new Counter({ name: 'snurra_updates_refused_total', help: 'Client updates refused (nothing stored, applied or sent), by reason', labelNames: ['reason'], registers }),
     quarantined: new Counter({ name: 'snurra_quarantined_total', help: 'Stored records, meta values and paths that failed validation when their board loaded (kept aside, not served)', registers }),
+    presenceRefused: new Counter({
+      name: 'snurra_presence_refused_total',
+      help: 'Awareness (presence) entries dropped because another connection holds that client id',
+      registers,
+    }),
     observe(next) {
       sources = next
     },

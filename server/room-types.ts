@@ -16,6 +16,8 @@ export interface Connection {
   readonly personId: string | null
   send(data: Uint8Array): void
   close(code: number, reason: string): void
+  /** `count` awareness entries for client ids another connection holds were dropped (counted in /metrics). */
+  presenceRefused?(count: number): void
 }
 
 /** Where a room's document is kept: the board's log, or a person's private drafts. */

@@ -47,7 +47,7 @@ export class Room {
     private readonly opts: RoomOptions,
   ) {
     this.awareness.setLocalState(null) // the server is no participant
-    this.presence = new RoomPresence(this, () => this.extensionList)
+    this.presence = new RoomPresence(this, opts.log, () => this.extensionList)
     this.pipeline = new WritePipeline({
       name,
       doc: this.doc,
@@ -57,6 +57,7 @@ export class Room {
       extensions: () => this.extensionList,
       isConnected: (conn) => this.conns.has(conn),
       refuse: (conn, refusal) => this.refuse(conn, refusal),
+      malformed: (conn, err) => this.reject(conn, err),
       stored: (update, seq, from) => {
         this.stored(update, seq)
         this.broadcast(encodeUpdate(update), from)
@@ -94,7 +95,7 @@ export class Room {
 
   join(conn: Connection): void {
     this.conns.add(conn)
-    this.presence.join(conn)
+    this.presence.join()
     this.enqueue(async () => {
       if (!this.conns.has(conn)) return
       conn.send(encodeSyncStep1(this.doc))

@@ -151,6 +151,7 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
       close(code, reason) {
         if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason)
       },
+      presenceRefused: (count) => opts.metrics.presenceRefused.inc(count),
     }
 
     let room: Room

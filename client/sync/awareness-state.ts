@@ -2,8 +2,9 @@ import { isRole, type Role } from '../../core/roles.ts'
 
 /**
  * What each client publishes through Yjs awareness. Anything read from a peer is untrusted:
- * `readPeer` checks every field before the UI or tldraw sees it. The role shown here is what
- * the peer claims, for display only; the server enforces the real one from its token.
+ * `readPeer` checks every field before the UI or tldraw sees it. The server passes on a peer's
+ * state only from the connection that introduced that peer, with `user.role` set to the role
+ * in that connection's token (server/presence-owners.ts); what a client sends there is ignored.
  */
 export interface PeerUser {
   id: string

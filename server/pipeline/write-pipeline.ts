@@ -33,6 +33,8 @@ export interface PipelineHost {
   extensions(): readonly RoomExtension[]
   isConnected(conn: Connection): boolean
   refuse(conn: Connection, refusal: Refusal): void
+  /** The update cannot be judged at all (an extension threw, e.g. Yjs could not apply a draft): close that connection. */
+  malformed(conn: Connection, err: unknown): void
   /** Stored as `seq`: bookkeeping, fan-out, then the update goes to everyone but its sender. */
   stored(update: Uint8Array, seq: number, from: Connection): void
   /** The document holds what storage does not (a failed store, a partial apply): reload it. */
@@ -76,7 +78,13 @@ export class WritePipeline {
       const { conn, update, decoded } = pending
       if (!host.isConnected(conn) || addsNothing(host.doc, decoded)) continue
       const proposal = this.propose(pending)
-      const refusal = 'reason' in proposal ? proposal : this.judge(proposal)
+      let refusal: Refusal | null
+      try {
+        refusal = 'reason' in proposal ? proposal : this.judge(proposal)
+      } catch (err) {
+        host.malformed(conn, err)
+        continue
+      }
       if (refusal) {
         this.refuse(conn, refusal)
         continue
