@@ -17,6 +17,8 @@ export interface QuarantineEntry {
 /** What a board's load-time check found and what it changes in the document. */
 export interface LoadCheck {
   quarantined: QuarantineEntry[]
+  /** Whether `repair` changes anything: something is quarantined, or the records need upgrading. */
+  needsRepair: boolean
   /** Applies the repairs (in a server write): drops what is quarantined, upgrades and re-parents the rest. */
   repair(): void
 }
@@ -98,6 +100,7 @@ export function checkLoadedBoard(doc: Y.Doc, now = Date.now()): LoadCheck {
 
   return {
     quarantined,
+    needsRepair: quarantined.length > 0 || drop.length > 0 || rewrite.size > 0 || fixSchema || dropMeta.length > 0 || dropPaths.length > 0,
     repair() {
       const records = recordsOf(doc)
       for (const id of drop) deleteRecord(records, id)

@@ -64,10 +64,11 @@ export class Validation implements RoomExtension {
           problems: [...new Set(check.quarantined.map((q) => q.problem.replace(/^[^ ]*: /, '').slice(0, 120)))].slice(0, 5),
         })
         this.deps.onQuarantined?.(check.quarantined.length)
-        await this.room.serverWrite(check.repair)
       } else {
         this.quarantined = await quarantine.count()
       }
+      // Also a board of an older schema whose records all migrate: they are upgraded here, once.
+      if (check.needsRepair) await this.room.serverWrite(check.repair)
     }
     this.links = new RecordLinks(readAllRecords(this.room.doc))
   }
