@@ -27,5 +27,5 @@ export async function exportBoard(ctx: ApiContext, res: ServerResponse, boardId:
     throw err
   }
   ctx.log.info('board exported', { board: boardId, format })
-  attachment(res, file.body, file.contentType, file.fileName)
+  attachment(res, file.body, file.contentType, file.fileName, file.asciiFileName)
 }

@@ -1,5 +1,6 @@
 import { encodeBackup } from '../../core/backup.ts'
 import type { Delimiter } from '../../core/csv.ts'
+import { exportFileNames, type FileNames } from '../../core/file-name.ts'
 import { storedState, docFromState } from '../stored-doc.ts'
 import { readBoardView, type BoardView } from '../../core/board-view.ts'
 import { readFacilitation } from '../../core/facilitation.ts'
@@ -22,10 +23,9 @@ export interface ExportRequest {
   versionId?: string | null
 }
 
-export interface ExportFile {
+export interface ExportFile extends FileNames {
   body: string | Buffer
   contentType: string
-  fileName: string
 }
 
 export class ExportError extends Error {}
@@ -40,7 +40,7 @@ export async function exportBoardFile(storage: Storage, boardId: string, req: Ex
   const board = await storage.getBoard(boardId)
   if (!board) throw new ExportError('no such board')
   const { state, versionName } = await boardOrVersionState(storage, boardId, req.versionId ?? null)
-  const fileName = `${slug(board.title)}${versionName ? '-' + slug(versionName) : ''}-${now.toISOString().slice(0, 10)}.${req.format}`
+  const names = exportFileNames(versionName ? [board.title, versionName] : [board.title], now.toISOString().slice(0, 10), req.format)
   let body: string | Buffer
   if (req.format === 'json') {
     const versions = versionName === null ? await versionStates(storage, boardId) : []
@@ -49,7 +49,7 @@ export async function exportBoardFile(storage: Storage, boardId: string, req: Ex
     const { view, votes } = viewOf(state)
     body = req.format === 'csv' ? registerCsv(view, votes, req.lang, req.delimiter) : await registerXlsx(view, votes, req.lang)
   }
-  return { body, contentType: TYPES[req.format], fileName }
+  return { body, contentType: TYPES[req.format], ...names }
 }
 
 /** A board's state now, or of one of its named versions ('current' means now). */
@@ -79,16 +79,4 @@ export async function versionStates(storage: Storage, boardId: string): Promise<
     if (v) out.push({ ...info, state: v.state })
   }
   return out
-}
-
-/** `Workshop Hallunda 2026` → `workshop-hallunda-2026`, for file names. */
-export function slug(title: string): string {
-  const s = title
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-  return s || 'snurra'
 }
