@@ -44,3 +44,9 @@ export function exportFileNames(parts: readonly string[], date: string, ext: str
   const join = (slug: (s: string) => string) => [...parts.map(slug), date].join('-') + `.${ext}`
   return { fileName: join(nameSlug), asciiFileName: join(asciiSlug) }
 }
+
+/** The local calendar date as YYYY-MM-DD (the date the planner exported, not UTC's). */
+export function localIsoDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+}
