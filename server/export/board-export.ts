@@ -7,13 +7,17 @@ import { readFacilitation } from '../../core/facilitation.ts'
 import type { Storage } from '../storage/storage.ts'
 import type { Language } from './labels.ts'
 import { registerCsv, registerXlsx } from './register-files.ts'
+import { reportHtml } from '../report/html.ts'
+import { reportPdf } from '../report/pdf.ts'
+import { reportFromState } from '../report/report-data.ts'
 
 /**
  * One board (or one of its versions) as a file: what the export route sends and the CLI
- * writes, made in one place.
+ * writes, made in one place. CSV and XLSX are the register, JSON the backup, PDF and HTML the
+ * report document.
  */
-export type ExportFormat = 'csv' | 'xlsx' | 'json'
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'json']
+export type ExportFormat = 'csv' | 'xlsx' | 'json' | 'pdf' | 'html'
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'json', 'pdf', 'html']
 
 export interface ExportRequest {
   format: ExportFormat
@@ -34,15 +38,22 @@ const TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   json: 'application/json; charset=utf-8',
+  pdf: 'application/pdf',
+  html: 'text/html; charset=utf-8',
 }
 
 export async function exportBoardFile(storage: Storage, boardId: string, req: ExportRequest, now = new Date()): Promise<ExportFile> {
   const board = await storage.getBoard(boardId)
   if (!board) throw new ExportError('no such board')
   const { state, versionName } = await boardOrVersionState(storage, boardId, req.versionId ?? null)
-  const names = exportFileNames(versionName ? [board.title, versionName] : [board.title], now.toISOString().slice(0, 10), req.format)
+  const date = now.toISOString().slice(0, 10)
+  const names = exportFileNames(versionName ? [board.title, versionName] : [board.title], date, req.format)
   let body: string | Buffer
-  if (req.format === 'json') {
+  if (req.format === 'pdf' || req.format === 'html') {
+    const model = reportFromState(state, req.lang, date, versionName)
+    if (!model) throw new ExportError('the board has no meta')
+    body = req.format === 'pdf' ? await reportPdf(model, now) : reportHtml(model)
+  } else if (req.format === 'json') {
     const versions = versionName === null ? await versionStates(storage, boardId) : []
     body = JSON.stringify(encodeBackup({ id: board.id, title: board.title, templateId: board.templateId, createdAt: board.createdAt }, state, versions, now))
   } else {
