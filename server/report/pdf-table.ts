@@ -29,9 +29,16 @@ export function drawTable(doc: Doc, parent: Struct, table: ReportTable, style: T
   const xs = cols.map((_, i) => left + cols.slice(0, i).reduce((a, b) => a + b, 0))
   const size = style.fontSize
 
-  const heightOf = (cells: string[], bold: boolean) => {
-    doc.font(bold ? FONTS.bold : FONTS.regular).fontSize(size)
-    const h = Math.max(...cells.map((c, i) => (c ? doc.heightOfString(c, { width: cols[i] - 2 * PAD }) : 0)), size * 1.2)
+  // Measured in the font each cell is drawn in: headers, and the first cell of each row, are bold.
+  const heightOf = (cells: string[], header: boolean) => {
+    const h = Math.max(
+      ...cells.map((c, i) => {
+        if (!c) return 0
+        doc.font(header || i === 0 ? FONTS.bold : FONTS.regular).fontSize(size)
+        return doc.heightOfString(c, { width: cols[i] - 2 * PAD })
+      }),
+      size * 1.2,
+    )
     return Math.min(style.maxRowHeight, h) + 2 * PAD
   }
   const headerHeight = heightOf(table.header, true)

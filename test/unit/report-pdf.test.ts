@@ -62,6 +62,16 @@ describe('a register over several pages', () => {
   })
 })
 
+describe('cells', () => {
+  it('are tall enough for their whole text in the font they are drawn in (bold row headers are wider)', async () => {
+    const title = 'Föreningen Şafak – Łódź – Čapek – Ğ och Kőbányai ifjúsági kör med vänner'
+    const file = await pdfFile(board('hallunda-norsborg', [{ title }]), 'bold')
+    const text = run('pdftotext', file, '-').replace(/\s+/g, ' ')
+    // Once in the register and once in the coverage matrix, never cut short with an ellipsis.
+    expect(text.split(title).length - 1).toBeGreaterThanOrEqual(2)
+  })
+})
+
 describe('odd boards', () => {
   it('makes a report from cards whose fields have the wrong types', async () => {
     const cards = [
