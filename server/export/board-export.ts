@@ -8,7 +8,6 @@ import type { Storage } from '../storage/storage.ts'
 import type { Language } from './labels.ts'
 import { registerCsv, registerXlsx } from './register-files.ts'
 import { reportHtml } from '../report/html.ts'
-import { reportPdf } from '../report/pdf.ts'
 import { reportFromState } from '../report/report-data.ts'
 
 /**
@@ -52,7 +51,8 @@ export async function exportBoardFile(storage: Storage, boardId: string, req: Ex
   if (req.format === 'pdf' || req.format === 'html') {
     const model = reportFromState(state, req.lang, date, versionName)
     if (!model) throw new ExportError('the board has no meta')
-    body = req.format === 'pdf' ? await reportPdf(model, now) : reportHtml(model)
+    // PDFKit and its fonts load on the first PDF, not with the server.
+    body = req.format === 'pdf' ? await (await import('../report/pdf.ts')).reportPdf(model, now) : reportHtml(model)
   } else if (req.format === 'json') {
     const versions = versionName === null ? await versionStates(storage, boardId) : []
     body = JSON.stringify(encodeBackup({ id: board.id, title: board.title, templateId: board.templateId, createdAt: board.createdAt }, state, versions, now))
