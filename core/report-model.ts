@@ -49,6 +49,7 @@ export type ReportKey =
       | 'votesHeading'
       | 'votesNone'
       | 'votesSummary'
+      | 'votesSummaryOne'
       | 'votesOpen'
       | 'votesClosed'
       | 'votesHidden'
@@ -232,7 +233,7 @@ function votesSection(input: ReportInput, ordered: ActivityRow[], titleOf: (a: A
   const heading = t('report.votesHeading')
   if (vote.round === 0 || vote.status === 'idle') return { heading, paragraphs: [t('report.votesNone')], table: null }
   const paragraphs = [
-    t('report.votesSummary', { round: vote.round, status: t(vote.status === 'open' ? 'report.votesOpen' : 'report.votesClosed'), voters: count(raw.voters), perPerson: count(raw.votesPerPerson) }),
+    t(count(raw.voters) === 1 ? 'report.votesSummaryOne' : 'report.votesSummary', { round: vote.round, status: t(vote.status === 'open' ? 'report.votesOpen' : 'report.votesClosed'), voters: count(raw.voters), perPerson: count(raw.votesPerPerson) }),
     t('report.votesLastOnly'),
   ]
   const hidden = vote.status === 'open' && vote.hideResultsUntilEnd

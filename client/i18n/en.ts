@@ -476,6 +476,7 @@ export const en: Messages = {
   'report.votesHeading': 'Vote',
   'report.votesNone': 'No vote has been held on this board.',
   'report.votesSummary': 'Round {round} is {status}. {voters} people voted, with {perPerson} votes each.',
+  'report.votesSummaryOne': 'Round {round} is {status}. 1 person voted, with {perPerson} votes.',
   'report.votesOpen': 'open',
   'report.votesClosed': 'closed',
   'report.votesHidden': 'The results are shown when the vote has closed.',

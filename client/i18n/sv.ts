@@ -477,6 +477,7 @@ export const sv = {
   'report.votesHeading': 'Omröstning',
   'report.votesNone': 'Ingen omröstning har hållits på tavlan.',
   'report.votesSummary': 'Omgång {round} är {status}. {voters} personer röstade, med {perPerson} röster var.',
+  'report.votesSummaryOne': 'Omgång {round} är {status}. 1 person röstade, med {perPerson} röster.',
   'report.votesOpen': 'öppen',
   'report.votesClosed': 'avslutad',
   'report.votesHidden': 'Resultatet visas när omröstningen är avslutad.',

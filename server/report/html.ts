@@ -12,9 +12,10 @@ export function reportHtml(model: ReportModel): string {
     const id = `table-${++tables}`
     const head = t.header.map((h, i) => `<th scope="col"${t.numeric[i] ? ' class="num"' : ''}>${esc(h)}</th>`).join('')
     const body = t.rows
-      .map((row) => `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row">${esc(cell)}</th>` : `<td${t.numeric[i] ? ' class="num"' : ''}>${esc(cell)}</td>`)).join('')}</tr>`)
+      .map((row) => `<tr>${row.map((cell, i) => (i === 0 ? `<th scope="row" dir="auto">${esc(cell)}</th>` : `<td dir="auto"${t.numeric[i] ? ' class="num"' : ''}>${esc(cell)}</td>`)).join('')}</tr>`)
       .join('\n')
-    // A wide table scrolls sideways on a narrow screen; the region takes focus so a keyboard can scroll it.
+    // dir="auto": a name in Arabic reads right to left inside a Swedish page. A wide table
+    // scrolls sideways on a narrow screen; the region takes focus so a keyboard can scroll it.
     return `<div class="scroll" role="region" aria-labelledby="${id}" tabindex="0"><table><caption id="${id}">${esc(t.caption)}</caption>
 <thead><tr>${head}</tr></thead>
 <tbody>
