@@ -3,21 +3,29 @@ import type { Prim, Scene } from '../../core/scene.ts'
 import { FONTS } from './fonts.ts'
 import { spoken } from './pdf-table.ts'
 
-/** Draws a scene (core/scene.ts) as PDF vector paths and text, at (x, y) scaled by `scale`. */
-export function drawScene(doc: PDFKit.PDFDocument, scene: Scene, x: number, y: number, scale: number): void {
+/**
+ * Draws a scene (core/scene.ts) as PDF vector paths and text, at (x, y) scaled by `scale`.
+ * `pause` is awaited every so many primitives: a board of thousands of cards must not hold the
+ * server's event loop (and every workshop on it) for the whole drawing.
+ */
+export async function drawScene(doc: PDFKit.PDFDocument, scene: Scene, x: number, y: number, scale: number, pause: () => Promise<void>): Promise<void> {
   doc.save()
   doc.translate(x, y).scale(scale)
-  for (const item of scene.items) drawPrim(doc, item)
+  const counter = { n: 0, pause }
+  for (const item of scene.items) await drawPrim(doc, item, counter)
   doc.restore()
 }
 
-function drawPrim(doc: PDFKit.PDFDocument, p: Prim): void {
+const PRIMS_PER_SLICE = 400
+
+async function drawPrim(doc: PDFKit.PDFDocument, p: Prim, counter: { n: number; pause: () => Promise<void> }): Promise<void> {
+  if (++counter.n % PRIMS_PER_SLICE === 0) await counter.pause()
   switch (p.kind) {
     case 'group':
       doc.save()
       doc.translate(p.dx, p.dy)
       if (p.scale !== undefined) doc.scale(p.scale)
-      for (const item of p.items) drawPrim(doc, item)
+      for (const item of p.items) await drawPrim(doc, item, counter)
       doc.restore()
       return
     case 'path':

@@ -18,11 +18,13 @@ export interface TableStyle {
 }
 
 const PAD = 3
+/** Rows drawn between pauses that let the server's event loop serve others. */
+const ROWS_PER_SLICE = 50
 const HEADER_FILL = '#e8eaee'
 const RULE = '#9aa0a8'
 const INK = '#1b1d21'
 
-export function drawTable(doc: Doc, parent: Struct, table: ReportTable, style: TableStyle): void {
+export async function drawTable(doc: Doc, parent: Struct, table: ReportTable, style: TableStyle, pause: () => Promise<void>): Promise<void> {
   const left = doc.page.margins.left
   const width = doc.page.width - left - doc.page.margins.right
   const cols = columnWidths(doc, table, width, style.fontSize)
@@ -74,7 +76,8 @@ export function drawTable(doc: Doc, parent: Struct, table: ReportTable, style: T
   headerRow.end()
   y += headerHeight
 
-  for (const cells of table.rows) {
+  for (const [n, cells] of table.rows.entries()) {
+    if (n % ROWS_PER_SLICE === ROWS_PER_SLICE - 1) await pause()
     const h = heightOf(cells, false)
     if (y + h > doc.page.maxY()) {
       doc.addPage()

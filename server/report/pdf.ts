@@ -18,7 +18,10 @@ type Struct = PDFKit.PDFStructureElement
 const INK = '#1b1d21'
 const MUTED = '#4a4f57'
 
-export function reportPdf(model: ReportModel, now: Date): Promise<Buffer> {
+/** Lets the event loop run between slices of a large document. */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+export async function reportPdf(model: ReportModel, now: Date): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -45,25 +48,25 @@ export function reportPdf(model: ReportModel, now: Date): Promise<Buffer> {
 
   doc.addPage()
   const picture = section(doc, root, model.picture.heading)
-  figure(doc, picture, model)
+  await figure(doc, picture, model)
   picture.end()
 
   doc.addPage()
   const register = section(doc, root, model.register.heading)
   paragraph(doc, register, model.register.intro)
-  if (model.register.table) drawTable(doc, register, model.register.table, { fontSize: 7.5, maxRowHeight: 200 })
+  if (model.register.table) await drawTable(doc, register, model.register.table, { fontSize: 7.5, maxRowHeight: 200 }, pause)
   else paragraph(doc, register, model.noActivities)
   register.end()
 
   const coverage = section(doc, root, model.coverage.heading, true)
   paragraph(doc, coverage, model.coverage.intro)
-  table(doc, coverage, model.coverage.counts, 9)
-  if (model.coverage.matrix) table(doc, coverage, model.coverage.matrix, 8)
+  await table(doc, coverage, model.coverage.counts, 9)
+  if (model.coverage.matrix) await table(doc, coverage, model.coverage.matrix, 8)
   coverage.end()
 
   const votes = section(doc, root, model.votes.heading, true)
   for (const text of model.votes.paragraphs) paragraph(doc, votes, text)
-  if (model.votes.table) table(doc, votes, model.votes.table, 9)
+  if (model.votes.table) await table(doc, votes, model.votes.table, 9)
   votes.end()
 
   root.end()
@@ -108,13 +111,16 @@ function paragraph(doc: Doc, parent: Struct, text: string, size = 10, color = IN
   doc.moveDown(0.5)
 }
 
-function table(doc: Doc, parent: Struct, t: ReportTable, fontSize: number): void {
+async function table(doc: Doc, parent: Struct, t: ReportTable, fontSize: number): Promise<void> {
   if (doc.y > doc.page.maxY() - 80) doc.addPage()
-  drawTable(doc, parent, t, { fontSize, maxRowHeight: 120 })
+  await drawTable(doc, parent, t, { fontSize, maxRowHeight: 120 }, pause)
 }
 
-/** The board picture, scaled to the rest of the page, as one Figure with its alternative text. */
-function figure(doc: Doc, parent: Struct, model: ReportModel): void {
+/**
+ * The board picture, scaled to the rest of the page, as one Figure with its alternative text.
+ * Its content is marked by hand (not through a closure) so the drawing can pause.
+ */
+async function figure(doc: Doc, parent: Struct, model: ReportModel): Promise<void> {
   const { scene, alt } = model.picture
   const left = doc.page.margins.left
   const top = doc.y
@@ -122,7 +128,13 @@ function figure(doc: Doc, parent: Struct, model: ReportModel): void {
   const w = scene.width * scale
   const h = scene.height * scale
   const x = left + (contentWidth(doc) - w) / 2
-  parent.add(el(doc, 'Figure', { alt, bbox: [x, top, x + w, top + h], placement: 'Block' }, () => drawScene(doc, scene, x, top, scale)))
+  const element = el(doc, 'Figure', { alt, bbox: [x, top, x + w, top + h], placement: 'Block' })
+  parent.add(element)
+  const content = doc.markStructureContent('Figure')
+  await drawScene(doc, scene, x, top, scale, pause)
+  doc.endMarkedContent()
+  element.add(content)
+  element.end()
   doc.y = top + h
 }
 
