@@ -8,11 +8,17 @@ export type Delimiter = ',' | ';'
 const BOM = '\uFEFF'
 
 /**
- * A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage
- * return before one) gets a leading apostrophe: the text stays readable and is never executed.
+ * What a spreadsheet may run as a formula: `=`, `+`, `-` or `@` (or their full-width forms, which
+ * some spreadsheets fold to ASCII) after any whitespace, or a leading tab, carriage return or line
+ * feed (which some spreadsheets drop before reading the rest).
  */
+const FORMULA_LIKE = /^(?:[\t\r\n]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20])/u
+
+export const isFormulaLike = (value: string): boolean => FORMULA_LIKE.test(value)
+
+/** A formula-like cell gets a leading apostrophe: the text stays readable and is never executed. */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return isFormulaLike(value) ? `'${value}` : value
 }
 
 function quoteField(value: string, delimiter: Delimiter): string {

@@ -1,6 +1,6 @@
 import { COLLABORATIONS, defaultActivity, LIMITS, STATUSES, TIMEFRAMES, type Activity, type IdSet } from './activity.ts'
 import type { BoardView } from './board-view.ts'
-import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv.ts'
+import { CsvSyntaxError, isFormulaLike, parseCsv, type CsvRecord } from './csv.ts'
 import { COMPUTED_COLUMNS, FIELD_COLUMNS, targetsOf, type ComputedColumn, type FieldColumn, type Labels } from './register.ts'
 
 /**
@@ -42,7 +42,7 @@ const TRUE = new Set(['1', 'x', 'ja', 'yes', 'true', 'sant'])
 const FALSE = new Set(['', '0', 'nej', 'no', 'false', 'falskt'])
 
 /** What our own export put in front of a formula-like cell (core/csv.ts) comes off again. */
-const unneutralise = (value: string) => (/^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value)
+const unneutralise = (value: string) => (value.startsWith("'") && isFormulaLike(value.slice(1)) ? value.slice(1) : value)
 
 export function readRegisterCsv(text: string, view: BoardView, languages: readonly Labels[]): { activities: Activity[]; errors: ImportError[] } {
   let records: CsvRecord[]

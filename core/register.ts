@@ -1,4 +1,4 @@
-import { COLLABORATIONS, STATUSES, TIMEFRAMES, type Activity } from './activity.ts'
+import { COLLABORATIONS, STATUSES, TIMEFRAMES, type Activity, type IdSet } from './activity.ts'
 import type { ActivityRow, BoardView } from './board-view.ts'
 import { computeCoverage, type Target } from './coverage.ts'
 
@@ -64,6 +64,47 @@ function distinctLabels(items: readonly Target[]): Target[] {
   })
 }
 
+/**
+ * An activity as a stored board may hold it: a board written before a validator existed, or
+ * restored from an edited backup, can carry any JSON in a field. Every field is brought back to
+ * its type here, so no export answers 500 and no cell is ever anything but text or a number
+ * (an object could otherwise become a formula or hyperlink cell in a spreadsheet library).
+ */
+export function coerceActivity(raw: ActivityRow): ActivityRow {
+  const a = raw as unknown as Record<string, unknown>
+  const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : '')
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(v as T) ? (v as T) : fallback)
+  const ids = (v: unknown): IdSet => {
+    const out: IdSet = Object.create(null)
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const [k, flag] of Object.entries(v)) if (flag === true) out[k] = true
+    return out
+  }
+  return {
+    id: text(a.id),
+    title: text(a.title),
+    description: text(a.description),
+    sector: text(a.sector),
+    responsible: text(a.responsible),
+    partners: text(a.partners),
+    collaboration: oneOf(a.collaboration, COLLABORATIONS, ''),
+    timeframe: oneOf(a.timeframe, TIMEFRAMES, ''),
+    year: typeof a.year === 'number' && Number.isInteger(a.year) ? a.year : null,
+    status: oneOf(a.status, STATUSES, 'idea'),
+    childRights: a.childRights === true,
+    tasks: ids(a.tasks),
+    paths: ids(a.paths),
+  }
+}
+
+/** The board with every activity coerced (see coerceActivity): what every export starts from. */
+export const safeView = (view: BoardView): BoardView => ({ ...view, activities: view.activities.map(coerceActivity) })
+
+/** A card's votes; results are stored by the server, but an old board may hold anything there. */
+export function voteCount(votes: Readonly<Record<string, unknown>>, id: string): number {
+  const n = Object.hasOwn(votes, id) ? votes[id] : 0
+  return typeof n === 'number' && Number.isFinite(n) ? n : 0
+}
+
 /** The register's order: by title as a Swedish reader sorts, then by id so it is stable. */
 export function registerOrder(activities: readonly ActivityRow[]): ActivityRow[] {
   return [...activities].sort((a, b) => a.title.localeCompare(b.title, 'sv') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -80,7 +121,8 @@ export function registerHeader(view: BoardView, t: Labels): string[] {
 }
 
 /** One row per activity: its fields, 1 under each task and path it hits, paths hit, votes. */
-export function registerTable(view: BoardView, votes: Readonly<Record<string, number>>, t: Labels): Table {
+export function registerTable(unsafe: BoardView, votes: Readonly<Record<string, number>>, t: Labels): Table {
+  const view = safeView(unsafe)
   const { tasks, paths } = targetsOf(view)
   const sectors = new Map(view.meta.template.sectors.map((s) => [s.id, s.label]))
   const coverage = new Map(computeCoverage(view.activities, tasks, paths).activities.map((a) => [a.id, a]))
@@ -103,7 +145,7 @@ export function registerTable(view: BoardView, votes: Readonly<Record<string, nu
       ...tasks.map((task) => (hitTasks.has(task.id) ? 1 : '')),
       ...paths.map((path) => (hitPaths.has(path.id) ? 1 : '')),
       hits.pathIds.length,
-      votes[a.id] ?? 0,
+      voteCount(votes, a.id),
     ]
   })
   return { header: registerHeader(view, t), rows }
@@ -113,7 +155,8 @@ export function registerTable(view: BoardView, votes: Readonly<Record<string, nu
  * Activities × main tasks and action paths, 1 where an activity hits one, with the number of
  * paths each activity hits and a last row of totals per task and per path.
  */
-export function coverageMatrix(view: BoardView, t: Labels): Table {
+export function coverageMatrix(unsafe: BoardView, t: Labels): Table {
+  const view = safeView(unsafe)
   const { tasks, paths } = targetsOf(view)
   const coverage = computeCoverage(view.activities, tasks, paths)
   const byId = new Map(coverage.activities.map((a) => [a.id, a]))

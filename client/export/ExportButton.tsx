@@ -8,6 +8,7 @@ import { ImportSection } from './ImportSection.tsx'
 import { ModalDialog } from './ModalDialog.tsx'
 import { PictureSection } from './PictureSection.tsx'
 import { RegisterSection } from './RegisterSection.tsx'
+import { ReportSection } from './ReportSection.tsx'
 
 export interface BoardRef {
   boardId: string
@@ -16,7 +17,7 @@ export interface BoardRef {
   connection: BoardConnection
 }
 
-/** The header's "Exportera": pictures and the register for everyone; import and delete for the facilitator. */
+/** The header's "Exportera": the report, pictures and the register for everyone; import and delete for the facilitator. */
 export function ExportButton({ editor, board }: { editor: Editor | null; board: BoardRef }) {
   const { t, lang } = useI18n()
   const [open, setOpen] = useState(false)
@@ -28,6 +29,7 @@ export function ExportButton({ editor, board }: { editor: Editor | null; board: 
         {t('export.open')}
       </button>
       <ModalDialog open={open && !!editor} onClose={() => setOpen(false)} title={t('export.heading')} testId="export-dialog">
+        <ReportSection boardId={boardId} token={connection.token} />
         {editor && <PictureSection editor={editor} context={{ title, source, lang, t }} />}
         <RegisterSection boardId={boardId} token={connection.token} />
         {role === 'facilitator' && (

@@ -4,21 +4,18 @@ import { useT } from '../i18n/I18nProvider.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
 import { downloadBlob } from './download.ts'
 import { exportPicture, NothingToExport, PICTURE_FORMATS, type PictureContext, type PictureFormat, type PictureScope } from './picture-export.ts'
-import { PAPERS, type Paper } from './to-pdf.ts'
 
-const FORMAT_LABELS: Record<PictureFormat, MessageKey> = { png: 'export.formatPng', svg: 'export.formatSvg', pdf: 'export.formatPdf' }
-const PAPER_LABELS: Record<Paper, MessageKey> = { a4: 'export.paperA4', a3: 'export.paperA3' }
+const FORMAT_LABELS: Record<PictureFormat, MessageKey> = { png: 'export.formatPng', svg: 'export.formatSvg' }
 
 type Status = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; file: string } | { kind: 'error'; text: string }
 
-/** PNG, SVG or PDF of the whole board or the selection, with the legend, title and date. */
+/** PNG or SVG of the whole board or the selection, with the legend, title and date. */
 export function PictureSection({ editor, context }: { editor: Editor; context: PictureContext }) {
   const t = useT()
-  const ids = { heading: useId(), paper: useId(), hint: useId() }
+  const ids = { heading: useId(), hint: useId() }
   const selected = useValue('selected shapes', () => editor.getSelectedShapeIds().length, [editor])
   const [scope, setScope] = useState<PictureScope>('board')
   const [format, setFormat] = useState<PictureFormat>('png')
-  const [paper, setPaper] = useState<Paper>('a4')
   const [status, setStatus] = useState<Status>({ kind: 'idle' })
   const effectiveScope: PictureScope = scope === 'selection' && selected > 0 ? 'selection' : 'board'
 
@@ -27,7 +24,7 @@ export function PictureSection({ editor, context }: { editor: Editor; context: P
     if (status.kind === 'busy') return
     setStatus({ kind: 'busy' })
     try {
-      const { blob, fileName } = await exportPicture(editor, { format, scope: effectiveScope, paper }, context)
+      const { blob, fileName } = await exportPicture(editor, { format, scope: effectiveScope }, context)
       downloadBlob(blob, fileName)
       setStatus({ kind: 'done', file: fileName })
     } catch (err) {
@@ -74,18 +71,6 @@ export function PictureSection({ editor, context }: { editor: Editor; context: P
             </label>
           ))}
         </fieldset>
-        {format === 'pdf' && (
-          <p className="field">
-            <label htmlFor={ids.paper}>{t('export.paper')}</label>
-            <select id={ids.paper} value={paper} onChange={(e) => setPaper(e.target.value as Paper)} data-testid="paper">
-              {PAPERS.map((p) => (
-                <option key={p} value={p}>
-                  {t(PAPER_LABELS[p])}
-                </option>
-              ))}
-            </select>
-          </p>
-        )}
         <p className="actions">
           <button type="submit" className="button primary" aria-disabled={status.kind === 'busy' || undefined} data-testid="picture-download">
             {t('export.download')}

@@ -4,7 +4,7 @@ import type { Language } from '../i18n/messages.ts'
 /** The board's data endpoints (register, backup, import, delete) as this browser calls them. */
 const base = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`
 
-export type RegisterFormat = 'csv' | 'xlsx' | 'json'
+export type RegisterFormat = 'csv' | 'xlsx' | 'json' | 'pdf' | 'html'
 
 export interface RegisterOptions {
   lang: Language

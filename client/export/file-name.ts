@@ -1,8 +1,6 @@
-/** The local calendar date as YYYY-MM-DD (the date the planner exported, not UTC's). */
-export function isoDate(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
-}
+import { localIsoDate } from '../../core/file-name.ts'
+
+export const isoDate = localIsoDate
 
 /**
  * A file-name-safe slug of a board title: å, ä, ö and other accents fold to ASCII (Windows

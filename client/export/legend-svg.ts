@@ -2,7 +2,7 @@ import { wrapText } from '../shapes/wrap-text.ts'
 import type { LegendModel, LegendRow } from './legend-model.ts'
 import { svgEl, textLines } from './svg-dom.ts'
 
-/** Helvetica is what svg2pdf maps to a PDF base font, so the PDF keeps the text as text. */
+/** A common sans-serif for the browser's SVG and PNG (the server's report embeds DejaVu Sans). */
 export const EXPORT_FONT = 'Helvetica, Arial, sans-serif'
 const INK = '#1b1d21'
 const MUTED = '#4a4f57'

@@ -7,17 +7,16 @@ import type { Translate } from '../i18n/I18nProvider.tsx'
 import { composePicture, serializeSvg, type Picture } from './compose.ts'
 import { exportFileName } from './file-name.ts'
 import { legendModel } from './legend-model.ts'
-import { pictureToPdf, type Paper } from './to-pdf.ts'
 import { pictureToPng } from './to-png.ts'
 
-export type PictureFormat = 'png' | 'svg' | 'pdf'
-export const PICTURE_FORMATS: PictureFormat[] = ['png', 'svg', 'pdf']
+/** PDF is the server's report document (ReportSection), not a picture made here. */
+export type PictureFormat = 'png' | 'svg'
+export const PICTURE_FORMATS: PictureFormat[] = ['png', 'svg']
 export type PictureScope = 'board' | 'selection'
 
 export interface PictureRequest {
   format: PictureFormat
   scope: PictureScope
-  paper: Paper
 }
 
 export interface PictureContext {
@@ -74,7 +73,7 @@ export async function composeBoardPicture(editor: Editor, scope: PictureScope, c
   return composePicture(board, model)
 }
 
-/** Makes the file: the composed SVG as is, drawn to PNG, or laid out on a PDF page. */
+/** Makes the file: the composed SVG as is, or drawn to PNG. */
 export async function exportPicture(editor: Editor, request: PictureRequest, ctx: PictureContext): Promise<{ blob: Blob; fileName: string }> {
   const date = new Date()
   const picture = await composeBoardPicture(editor, request.scope, ctx, date)
@@ -83,11 +82,5 @@ export async function exportPicture(editor: Editor, request: PictureRequest, ctx
     const text = `<?xml version="1.0" encoding="UTF-8"?>\n${serializeSvg(picture.svg)}`
     return { blob: new Blob([text], { type: 'image/svg+xml;charset=utf-8' }), fileName }
   }
-  if (request.format === 'png') return { blob: await pictureToPng(picture), fileName }
-  const blob = await pictureToPdf(picture, request.paper, {
-    title: ctx.title,
-    subject: ctx.t('export.pdfSubject'),
-    language: ctx.lang === 'sv' ? 'sv-SE' : 'en-GB',
-  })
-  return { blob, fileName }
+  return { blob: await pictureToPng(picture), fileName }
 }

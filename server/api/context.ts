@@ -25,13 +25,19 @@ export async function authorizeFacilitator(ctx: ApiContext, boardId: string, tok
   return access
 }
 
-/** Sends a file for download; the name is ASCII-safe with the exact one in filename*. */
-export function attachment(res: import('node:http').ServerResponse, body: string | Buffer, type: string, fileName: string): void {
-  const ascii = fileName.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '')
+/**
+ * Sends a file for download: `filename*` keeps the name's every letter (RFC 5987, UTF-8), and
+ * `filename` gives the ASCII fallback for clients that do not read `filename*`.
+ */
+export function attachment(res: import('node:http').ServerResponse, body: string | Buffer, type: string, fileName: string, asciiFallback = fileName): void {
+  const ascii = asciiFallback.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '')
   res.writeHead(200, {
     'Content-Type': type,
-    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(fileName)}`,
     'Cache-Control': 'no-store',
   })
   res.end(body)
 }
+
+/** encodeURIComponent leaves ' ( ) * unescaped, which RFC 5987's attr-char does not allow. */
+const encodeRfc5987 = (value: string) => encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)

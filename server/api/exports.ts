@@ -5,13 +5,14 @@ import { languageParam } from '../export/labels.ts'
 import { attachment, type ApiContext } from './context.ts'
 
 /**
- * `GET /api/boards/<id>/export?format=csv|xlsx|json&token=…[&lang=sv|en][&delimiter=semicolon]
- * [&version=<id>]`: the activity register, or the whole board as a JSON backup. Any role.
+ * `GET /api/boards/<id>/export?format=csv|xlsx|json|pdf|html&token=…[&lang=sv|en]
+ * [&delimiter=semicolon][&version=<id>]`: the activity register, the whole board as a JSON
+ * backup, or the report document. Any role.
  */
 export async function exportBoard(ctx: ApiContext, res: ServerResponse, boardId: string, params: URLSearchParams): Promise<void> {
   await ctx.authorize(boardId, params.get('token'))
   const format = params.get('format') ?? 'csv'
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new HttpError(400, 'format must be csv, xlsx or json')
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new HttpError(400, `format must be one of ${EXPORT_FORMATS.join(', ')}`)
   const delimiter = params.get('delimiter') ?? 'comma'
   if (delimiter !== 'comma' && delimiter !== 'semicolon') throw new HttpError(400, 'delimiter must be comma or semicolon')
   let file
@@ -27,5 +28,5 @@ export async function exportBoard(ctx: ApiContext, res: ServerResponse, boardId:
     throw err
   }
   ctx.log.info('board exported', { board: boardId, format })
-  attachment(res, file.body, file.contentType, file.fileName)
+  attachment(res, file.body, file.contentType, file.fileName, file.asciiFileName)
 }

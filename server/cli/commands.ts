@@ -36,13 +36,13 @@ interface ExportOptions {
 
 export async function exportOne(target: Target, boardId: string, opts: ExportOptions): Promise<void> {
   const format = opts.format ?? 'csv'
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError('--format must be csv, xlsx or json', 2)
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`, 2)
   const lang = opts.lang ?? 'sv'
   if (!isLanguage(lang)) throw new CliError('--lang must be sv or en', 2)
   const delimiter = opts.delimiter ?? 'comma'
   if (delimiter !== 'comma' && delimiter !== 'semicolon') throw new CliError('--delimiter must be comma or semicolon', 2)
   if (!isBoardId(boardId)) throw new CliError(`"${boardId}" is not a board id`, 2)
-  if (format === 'xlsx' && !opts.out) throw new CliError('an XLSX file needs --out FILE', 2)
+  if ((format === 'xlsx' || format === 'pdf') && !opts.out) throw new CliError(`a${format === 'xlsx' ? 'n XLSX' : ' PDF'} file needs --out FILE`, 2)
 
   let body: string | Buffer
   if (target.kind === 'server') {

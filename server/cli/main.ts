@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { backupAll, exportOne, restoreFiles, CliError, type Target } from './commands.ts'
 
 const USAGE = `Usage:
-  snurra export <boardId> --format csv|xlsx|json [--out FILE] [--lang sv|en] [--delimiter comma|semicolon] [--version ID]
+  snurra export <boardId> --format csv|xlsx|json|pdf|html [--out FILE] [--lang sv|en] [--delimiter comma|semicolon] [--version ID]
   snurra backup --out DIR
   snurra restore FILE|DIR ...
 

@@ -24,15 +24,35 @@ export async function registerXlsx(view: BoardView, votes: Votes, lang: Language
   book.creator = 'Snurra'
   book.title = view.meta.title
   book.created = new Date()
-  addSheet(book, translate(lang, 'register.sheet.activities'), registerTable(view, votes, t), 1)
+  // The register's title is its second column (after the id): freeze both so the title stays beside
+  // every row; the coverage matrix starts with the title.
+  addSheet(book, translate(lang, 'register.sheet.activities'), registerTable(view, votes, t), 2)
   addSheet(book, translate(lang, 'register.sheet.coverage'), coverageMatrix(view, t), 1)
   return Buffer.from(await book.xlsx.writeBuffer())
 }
 
+/**
+ * Printed as planners file it: A4 landscape, every column on one page wide (`fitToPage` is the
+ * flag that makes Excel and LibreOffice apply `fitToWidth` at all; height 0 means as many pages
+ * as it takes), the header row repeated on every page.
+ */
+const PAGE_SETUP: Partial<ExcelJS.PageSetup> = {
+  paperSize: 9, // A4
+  orientation: 'landscape',
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  printTitlesRow: '1:1',
+  margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+}
+
+/** Only strings and finite numbers become cells: anything else could be read as a formula or link. */
+const plain = (cell: unknown): string | number => (typeof cell === 'number' && Number.isFinite(cell) ? cell : typeof cell === 'string' ? cell : '')
+
 function addSheet(book: ExcelJS.Workbook, name: string, table: Table, frozenColumns: number): void {
-  const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', xSplit: frozenColumns, ySplit: 1 }] })
-  sheet.addRow(table.header)
-  for (const row of table.rows) sheet.addRow(row)
+  const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', xSplit: frozenColumns, ySplit: 1 }], pageSetup: PAGE_SETUP })
+  sheet.addRow(table.header.map(plain))
+  for (const row of table.rows) sheet.addRow(row.map(plain))
   sheet.getRow(1).font = { bold: true }
   sheet.getRow(1).alignment = { vertical: 'top', wrapText: true }
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.header.length } }

@@ -28,11 +28,22 @@ describe('neutraliseFormula', () => {
     ['@SUM(1)', `'@SUM(1)`],
     ['\t=1+1', `'\t=1+1`],
     ['\r=1+1', `'\r=1+1`],
+    // A leading line feed, whitespace before the sign, and the full-width signs: spreadsheets
+    // strip or fold these and then run what follows.
+    ['\n=1+1', `'\n=1+1`],
+    ['\tx', `'\tx`],
+    [' =HYPERLINK("http://evil")', `' =HYPERLINK("http://evil")`],
+    ['\u00a0\u3000+1', `'\u00a0\u3000+1`],
+    ['  -2', `'  -2`],
+    ['\uff1d1+1', `'\uff1d1+1`],
+    ['\uff0b1', `'\uff0b1`],
+    ['\uff0d1', `'\uff0d1`],
+    ['\uff20SUM(1)', `'\uff20SUM(1)`],
   ])('puts an apostrophe before %j', (input, expected) => {
     expect(neutraliseFormula(input)).toBe(expected)
   })
 
-  it.each(['Läxhjälp på biblioteket', '', '2026', '12,5', ' =not at the start', 'a=b', "'already quoted", 'E-post: a@b.se', '100%'])(
+  it.each(['Läxhjälp på biblioteket', '', '2026', '12,5', 'not = at the start', 'a=b', 'x\n=1', "'already quoted", 'E-post: a@b.se', '100%'])(
     'leaves ordinary text alone: %j',
     (input) => {
       expect(neutraliseFormula(input)).toBe(input)
