@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { seedBoard } from '../core/board-doc.ts'
-import { isBoardId, newBoardId } from '../core/ids.ts'
+import { newBoardId } from '../core/ids.ts'
 import { isRole, type Role } from '../core/roles.ts'
 import type { Template } from '../core/template.ts'
 import type { Config } from './config.ts'
@@ -10,9 +10,12 @@ import { serveMetrics, type Metrics } from './metrics.ts'
 import { serveStatic } from './static.ts'
 import type { Storage } from './storage/storage.ts'
 import { CLOSE } from './close-codes.ts'
-import { boardLinks, currentGenerations, isCurrent, rotateLinks } from './links.ts'
+import { boardLinks, rotateLinks } from './links.ts'
+import { createGate } from './create-gate.ts'
+import { QuotaGuard } from './quotas.ts'
+import { authorize, httpRefusal } from './authorize.ts'
 import type { Rooms } from './rooms.ts'
-import { verifyToken, type TokenClaims } from './tokens.ts'
+import type { TokenClaims } from './tokens.ts'
 import { HttpError, json, readJson } from './http-util.ts'
 import type { ApiContext } from './api/context.ts'
 import { routeBoardData } from './api/routes.ts'
@@ -54,7 +57,8 @@ export function createHttpHandler(deps: HttpDeps) {
     if (path === '/metrics' && method === 'GET') return serveMetrics(req, res, metrics, config.metricsToken)
     if (path === '/config.js' && method === 'GET') {
       // The client reads run-time settings from here, so one build serves every deployment.
-      const body = `window.__SNURRA_CONFIG__ = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey })};\n`
+      const settings = { tldrawLicenseKey: config.tldrawLicenseKey, createKeyRequired: config.createKey !== undefined }
+      const body = `window.__SNURRA_CONFIG__ = ${JSON.stringify(settings)};\n`
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
       return void res.end(body)
     }
@@ -80,6 +84,7 @@ export function createHttpHandler(deps: HttpDeps) {
   }
 
   async function createBoard(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    gateCreation(req)
     const body = await readJson(req)
     const templateId = body.template ?? 'hallunda-norsborg'
     const template = typeof templateId === 'string' ? templates.get(templateId) : undefined
@@ -101,24 +106,22 @@ export function createHttpHandler(deps: HttpDeps) {
   const expiry = () => Date.now() + config.tokenTtlDays * 24 * 3600_000
 
   /** The claims of a valid, current token for an existing board; throws the right HTTP error otherwise. */
-  async function authorize(boardId: string, token: string | null): Promise<{ claims: TokenClaims; title: string }> {
-    if (!isBoardId(boardId)) throw new HttpError(404, 'no such board')
-    const check = verifyToken(secret, token, boardId)
-    if (!check.ok) throw new HttpError(401, 'invalid or expired link')
-    const board = await storage.getBoard(boardId)
-    if (!board) throw (await storage.wasDeleted(boardId)) ? new HttpError(410, 'this board was deleted') : new HttpError(404, 'no such board')
-    if (!isCurrent(check.claims, await currentGenerations(storage, boardId))) throw new HttpError(401, 'this link has been replaced')
-    return { claims: check.claims, title: board.title }
+  async function authorizeRequest(boardId: string, token: string | null): Promise<{ claims: TokenClaims; title: string }> {
+    const verdict = await authorize(storage, secret, boardId, token)
+    if (verdict.ok) return { claims: verdict.claims, title: verdict.board.title }
+    if (verdict.error) log.error('authorization undecided: storage failed', { board: boardId, error: verdict.error.message })
+    const { status, message } = httpRefusal(verdict.refusal)
+    throw new HttpError(status, message)
   }
 
   async function getSession(res: ServerResponse, boardId: string, token: string | null): Promise<void> {
-    const { claims, title } = await authorize(boardId, token)
+    const { claims, title } = await authorizeRequest(boardId, token)
     json(res, 200, { boardId, role: claims.role, title, expiresAt: claims.expiresAt })
   }
 
   /** The facilitator replaces the participant and/or viewer links; sockets on the old ones close. */
   async function replaceLinks(req: IncomingMessage, res: ServerResponse, boardId: string, token: string | null): Promise<void> {
-    const { claims } = await authorize(boardId, token)
+    const { claims } = await authorizeRequest(boardId, token)
     if (claims.role !== 'facilitator') throw new HttpError(403, 'only the facilitator can replace links')
     const body = await readJson(req)
     // Absent means both; anything else must be a list (a lone string is a mistake, not "both").
@@ -134,7 +137,18 @@ export function createHttpHandler(deps: HttpDeps) {
     json(res, 200, { id: boardId, links: boardLinks(secret, baseUrl(req), boardId, expiry(), generations) })
   }
 
-  const api: ApiContext = { storage, rooms, boards, log, authorize, newLinks: (req, id) => boardLinks(secret, baseUrl(req), id, expiry(), {}) }
+  const gateCreation = createGate({ key: config.createKey, perHour: config.createRatePerHour, trustProxy: config.trustProxy, metrics })
+  const quotas = new QuotaGuard(config.quotas, metrics)
+  const api: ApiContext = {
+    storage,
+    rooms,
+    boards,
+    log,
+    authorize: authorizeRequest,
+    newLinks: (req, id) => boardLinks(secret, baseUrl(req), id, expiry(), {}),
+    gateCreation,
+    quotas,
+  }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
@@ -147,7 +161,7 @@ export function createHttpHandler(deps: HttpDeps) {
     try {
       await route(req, res, url)
     } catch (err) {
-      if (err instanceof HttpError) return json(res, err.status, { error: err.message, ...err.details })
+      if (err instanceof HttpError) return json(res, err.status, { error: err.message, ...err.details }, err.headers)
       // Log the path only: the query string may hold a token.
       log.error('request failed', { method: req.method, path: url.pathname, error: (err as Error).message })
       if (!res.headersSent) json(res, 500, { error: 'internal error' })
