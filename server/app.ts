@@ -7,6 +7,7 @@ import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createMetrics, instrumentStorage, type Metrics } from './metrics.ts'
 import { Boards } from './boards.ts'
+import { RefusalGuard } from './refusals.ts'
 import { Rooms } from './rooms.ts'
 import { loadSecret } from './secret.ts'
 import { Scaleout } from './scaleout/redis-fanout.ts'
@@ -55,6 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : undefined
   const rooms = new Rooms({ log, idleUnloadMs: config.idleUnloadMs })
   const boards = new Boards({ rooms, storage, log, compactEvery: config.compactEvery, maxDraftsBytes: config.maxDraftsBytes, scaleout })
+  const refusals = new RefusalGuard({ burst: config.refusedUpgradesBurst, perMinute: config.refusedUpgradesPerMinute, log })
   const ws = createWebSocketHandler({
     rooms,
     boards,
@@ -73,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.trustProxy,
     },
     origins: { allowed: config.allowedOrigins, publicUrl: config.publicUrl },
+    refusals,
   })
   metrics.observe({
     openConnections: () => ws.wss.clients.size,
@@ -96,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = () =>
     (closing ??= (async () => {
       server.close()
+      refusals.close()
       await rooms.closeAll(CLOSE.goingAway, 'server shutting down')
       for (const client of ws.wss.clients) client.terminate()
       server.closeAllConnections()

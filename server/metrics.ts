@@ -25,8 +25,10 @@ export interface Metrics {
   readonly closes: Counter<'code' | 'reason' | 'initiator'>
   /** Connections cut off or refused by a limit: messages, bytes, board, address, send_buffer, early_frames. */
   readonly limitHits: Counter<'limit'>
-  /** WebSocket upgrades refused before the handshake (origin). */
+  /** WebSocket upgrades refused before the handshake: origin, or refusals (a storm of refused links from one address). */
   readonly upgradesRefused: Counter<'reason'>
+  /** API requests refused by a key, rate limit or quota: create_key, create_rate, backup_bytes, versions, board_bytes. */
+  readonly apiRefused: Counter<'reason'>
 }
 
 export interface MetricsSources {
@@ -90,6 +92,7 @@ export function createMetrics(): Metrics & { observe(sources: MetricsSources): v
     closes: new Counter({ name: 'snurra_ws_closes_total', help: 'WebSocket connections closed, by close code', labelNames: ['code', 'reason', 'initiator'], registers }),
     limitHits: new Counter({ name: 'snurra_limit_hits_total', help: 'Connections closed or refused by a limit', labelNames: ['limit'], registers }),
     upgradesRefused: new Counter({ name: 'snurra_upgrades_refused_total', help: 'WebSocket upgrades refused before the handshake', labelNames: ['reason'], registers }),
+    apiRefused: new Counter({ name: 'snurra_api_refused_total', help: 'API requests refused by the create key, the creation rate limit or a quota', labelNames: ['reason'], registers }),
     observe(next) {
       sources = next
     },
