@@ -4,7 +4,7 @@ import type { Logger } from './log.ts'
  * Keeps refusal storms cheap. y-websocket clients before 3.1 reconnect on any close code, so a
  * bad, replaced or deleted link makes them knock several times a second, forever, each knock a
  * WebSocket, a storage lookup and a log line. Per address, refused upgrades fill a bucket that
- * drains at `perMinute`; while it holds `burst` or more, upgrades from that address are answered
+ * drains at `perMinute`; while it holds more than `burst - 1`, upgrades from that address are answered
  * with HTTP 429 and a Retry-After before any of that work (and a client that never gets its
  * socket open backs off, where one that is opened then closed does not). A throttled knock adds
  * nothing, so people behind the same NAT address get turns as the bucket drains.
@@ -54,8 +54,11 @@ export class RefusalGuard {
   /** Seconds the address must wait before its next upgrade, or 0 when it may go ahead. */
   retryAfter(address: string): number {
     const entry = this.drained(address)
-    if (!entry || entry.level < this.opts.burst) return 0
-    return Math.max(1, Math.ceil((entry.level - this.opts.burst + 1) / this.perMs / 1000))
+    // Past burst - 1 rather than at burst: the bucket drains while the refusals come in, so a
+    // count that must reach `burst` exactly would let a slow storm through.
+    const over = entry ? entry.level - (this.opts.burst - 1) : 0
+    if (over <= 0) return 0
+    return Math.max(1, Math.ceil(over / this.perMs / 1000))
   }
 
   /** An upgrade from `address` was refused for its link (`reason`: unauthorized, not-found, …). */
