@@ -119,15 +119,18 @@ export function createHttpHandler(deps: HttpDeps) {
     json(res, 200, { boardId, role: claims.role, title, expiresAt: claims.expiresAt })
   }
 
-  /** The facilitator replaces the participant and/or viewer links; sockets on the old ones close. */
+  /**
+   * The facilitator replaces any of the three links (their own too, when it has leaked); sockets
+   * on the old ones close with 4401, and the answer carries the new links.
+   */
   async function replaceLinks(req: IncomingMessage, res: ServerResponse, boardId: string, token: string | null): Promise<void> {
     const { claims } = await authorizeRequest(boardId, token)
     if (claims.role !== 'facilitator') throw new HttpError(403, 'only the facilitator can replace links')
     const body = await readJson(req)
     // Absent means both; anything else must be a list (a lone string is a mistake, not "both").
     const roles: unknown = body.roles === undefined ? ['participant', 'viewer'] : body.roles
-    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r): r is Role => isRole(r) && r !== 'facilitator')) {
-      throw new HttpError(400, 'roles must list "participant" and/or "viewer"')
+    if (!Array.isArray(roles) || roles.length === 0 || roles.length > 3 || !roles.every((r): r is Role => isRole(r))) {
+      throw new HttpError(400, 'roles must list "facilitator", "participant" and/or "viewer"')
     }
     const generations = await rotateLinks(storage, boardId, roles)
     for (const name of boardRoomNames(rooms, boardId)) {
