@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { CLOSE } from './close-codes.ts'
 import type { Config } from './config.ts'
 import { createHttpHandler } from './http.ts'
+import { Health } from './health.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createMetrics, instrumentStorage, type Metrics } from './metrics.ts'
 import { Boards } from './boards.ts'
@@ -24,6 +25,8 @@ export interface SnurraServer {
   log: Logger
   /** Prometheus metrics (GET /metrics); other parts count into it, e.g. `metrics.redisErrors.inc()`. */
   metrics: Metrics
+  /** Damage found in the data, reported by /healthz: `health.boardFault(id, problems)` for a board that fails its check. */
+  health: Health
   url: string
   /** Graceful stop: no new connections, close sockets with 1001, store every board, close storage. */
   close(): Promise<void>
@@ -42,6 +45,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics()
   const store = options.storage ?? (await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log }))
   const storage = instrumentStorage(store, metrics)
+  const health = new Health()
+  for (const problem of (await storage.integrityProblems?.()) ?? []) {
+    log.error('database damaged', { problem })
+    health.fault('database', problem)
+  }
   const scaleout = config.redisUrl
     ? new Scaleout({
         redisUrl: config.redisUrl,
@@ -82,7 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bufferedBytes: () => [...ws.wss.clients].reduce((sum, client) => sum + client.bufferedAmount, 0),
     roomNames: () => rooms.names(),
   })
-  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms, boards, metrics })
+  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms, boards, metrics, health })
 
   const server = createServer((req, res) => void handle(req, res))
   server.on('upgrade', ws.handleUpgrade)
@@ -108,5 +116,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       log.info('stopped')
     })())
 
-  return { server, rooms, storage, log, metrics, url, close }
+  return { server, rooms, storage, log, metrics, health, url, close }
 }

@@ -5,6 +5,7 @@ import { newBoardId } from '../core/ids.ts'
 import { isRole, type Role } from '../core/roles.ts'
 import type { Template } from '../core/template.ts'
 import type { Config } from './config.ts'
+import type { Health } from './health.ts'
 import type { Logger } from './log.ts'
 import { serveMetrics, type Metrics } from './metrics.ts'
 import { serveStatic } from './static.ts'
@@ -31,6 +32,7 @@ export interface HttpDeps {
   rooms: Rooms
   boards: Boards
   metrics: Metrics
+  health: Health
 }
 
 const MAX_TITLE = 200
@@ -45,13 +47,16 @@ const SECURITY_HEADERS = {
 }
 
 export function createHttpHandler(deps: HttpDeps) {
-  const { config, storage, templates, secret, log, rooms, boards, metrics } = deps
+  const { config, storage, templates, secret, log, rooms, boards, metrics, health } = deps
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET'
     const path = url.pathname
     if (path === '/healthz') {
       await storage.ping()
+      // Damaged data is not "can serve": say so, and why, until someone restores it.
+      const report = health.report()
+      if (!report.ok) return json(res, 503, { status: 'damaged', faults: report.faults, faultCount: report.faultCount })
       return json(res, 200, { status: 'ok' })
     }
     if (path === '/metrics' && method === 'GET') return serveMetrics(req, res, metrics, config.metricsToken)
