@@ -250,8 +250,13 @@ function inspectWal(file: string): string[] {
 
 /** SQLite's own check of the file's structure (quick_check: pages, b-trees, records; not indexes' contents). */
 function quickCheck(db: Database.Database): string[] {
-  const rows = db.pragma('quick_check(10)') as { quick_check: string }[]
-  const messages = rows.map((r) => r.quick_check)
+  let messages: string[]
+  try {
+    messages = (db.pragma('quick_check(10)') as { quick_check: string }[]).map((r) => r.quick_check)
+  } catch (err) {
+    // Damage bad enough that the check itself stops (SQLITE_CORRUPT) is a finding too.
+    messages = [(err as Error).message]
+  }
   return messages.length === 1 && messages[0] === 'ok' ? [] : messages.map((m) => `PRAGMA quick_check: ${m}`)
 }
 
