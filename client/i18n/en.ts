@@ -30,6 +30,8 @@ export const en: Messages = {
   'start.keyHint': 'This server needs a key to create boards. Ask whoever runs Snurra for you. The browser remembers it for next time.',
   'start.keyMissing': 'Enter the key first.',
   'start.keyRejected': 'The key was not accepted. Check it and try again.',
+  'limits.boardFull': 'The board has reached the largest size the server allows, so the change was not saved. Remove something, or ask whoever runs Snurra for more room.',
+  'status.boardDamaged': 'The board’s stored data is damaged, so it can only be read for now. Contact whoever runs Snurra: the board needs restoring from a backup.',
   'limits.createKey': 'This server needs a key to create boards. Enter it on the start page, then try again.',
   'limits.rateLimited': 'Many boards have been created from here in a short time. Try again in {minutes} min.',
   'limits.tooManyVersions': 'The board already has {max} versions, as many as the server keeps. No new version was saved.',

@@ -31,6 +31,8 @@ export const sv = {
   'start.keyHint': 'Den här servern kräver en nyckel för att skapa tavlor. Du får den av den som sköter Snurra hos er. Webbläsaren kommer ihåg den till nästa gång.',
   'start.keyMissing': 'Skriv in nyckeln först.',
   'start.keyRejected': 'Nyckeln godtogs inte. Kontrollera den och försök igen.',
+  'limits.boardFull': 'Tavlan har nått den största storlek servern tillåter, så ändringen sparades inte. Ta bort något eller be den som sköter Snurra om mer utrymme.',
+  'status.boardDamaged': 'Tavlans sparade data är skadad, så den kan bara läsas just nu. Kontakta den som sköter Snurra: tavlan behöver återställas från en säkerhetskopia.',
   'limits.createKey': 'Den här servern kräver en nyckel för att skapa tavlor. Skriv in den på startsidan och försök sedan igen.',
   'limits.rateLimited': 'Det har skapats många tavlor härifrån på kort tid. Försök igen om {minutes} min.',
   'limits.tooManyVersions': 'Tavlan har redan {max} versioner, så många som servern sparar. Ingen ny version sparades.',
