@@ -1,6 +1,8 @@
 /** Run-time settings the server serves as /config.js, so one build fits every deployment. */
 interface SnurraConfig {
   tldrawLicenseKey?: string
+  /** The server has CREATE_KEY set: creating and restoring boards need it. */
+  createKeyRequired?: boolean
 }
 
 declare global {

@@ -30,8 +30,24 @@ export interface VoteState {
   cardIds: string[] | null
   /** Totals per card: live when results are not hidden, else written when the vote closes. */
   results: Record<string, number>
-  /** How many people have voted (shown even while results are hidden). */
+  /**
+   * How many have voted (shown even while results are hidden). Without accounts this counts
+   * devices (device keys), not people: one person with two browsers votes twice.
+   */
   voters: number
+  /** The facilitator asked for a display name with every vote. */
+  requireName: boolean
+  /**
+   * Ballots per display name, most first, so the facilitator can spot one name voting from
+   * several devices. Never which cards: only how many ballots carried the name.
+   */
+  ballotsByName: NameCount[]
+}
+
+export interface NameCount {
+  /** As the voter gave it; '' for ballots cast without a name. */
+  name: string
+  ballots: number
 }
 
 export interface AgendaStep {
@@ -69,7 +85,7 @@ export function initialFacilitation(): FacilitationState {
     locked: false,
     privateMode: false,
     timer: { status: 'idle', endsAt: null, remainingMs: 5 * 60_000, durationMs: 5 * 60_000 },
-    vote: { status: 'idle', round: 0, votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0 },
+    vote: { status: 'idle', round: 0, votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0, requireName: false, ballotsByName: [] },
     agenda: { steps: [], current: -1 },
     attention: { seq: 0, by: '', camera: null },
   }
@@ -98,6 +114,26 @@ export function tally(ballots: Iterable<Ballot>): { results: Record<string, numb
     for (const [card, n] of Object.entries(ballot)) if (n > 0) results[card] = (results[card] ?? 0) + n
   }
   return { results, voters }
+}
+
+/** The longest display name kept with a vote. */
+export const MAX_VOTER_NAME = 80
+
+/**
+ * Ballots per display name: each non-empty ballot counts once under the name its voter gave
+ * (names compared without case and surrounding space), most first, then by name.
+ */
+export function ballotsByName(ballots: Iterable<{ ballot: Ballot; name: string | undefined }>): NameCount[] {
+  const counts = new Map<string, NameCount>()
+  for (const { ballot, name } of ballots) {
+    if (ballotSize(ballot) === 0) continue
+    const shown = (name ?? '').trim().replace(/\s+/g, ' ')
+    const key = shown.toLocaleLowerCase('sv')
+    const entry = counts.get(key) ?? { name: shown, ballots: 0 }
+    entry.ballots++
+    counts.set(key, entry)
+  }
+  return [...counts.values()].sort((a, b) => b.ballots - a.ballots || a.name.localeCompare(b.name, 'sv'))
 }
 
 /** Whether a participant may edit the board's content right now. */

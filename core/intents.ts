@@ -1,4 +1,4 @@
-import { ballotSize, initialFacilitation, timerRemaining, type AgendaStep, type Ballot, type FacilitationState } from './facilitation.ts'
+import { ballotSize, initialFacilitation, MAX_VOTER_NAME, timerRemaining, type AgendaStep, type Ballot, type FacilitationState } from './facilitation.ts'
 import type { Role } from './roles.ts'
 
 /**
@@ -11,9 +11,9 @@ export type Intent =
   | { type: 'timer.resume' }
   | { type: 'timer.add'; ms: number }
   | { type: 'timer.stop' }
-  | { type: 'vote.open'; votesPerPerson: number; allowMultiplePerCard: boolean; hideResultsUntilEnd: boolean; cardIds: string[] | null }
+  | { type: 'vote.open'; votesPerPerson: number; allowMultiplePerCard: boolean; hideResultsUntilEnd: boolean; cardIds: string[] | null; requireName?: boolean }
   | { type: 'vote.close' }
-  | { type: 'vote.cast'; cardId: string }
+  | { type: 'vote.cast'; cardId: string; name?: string }
   | { type: 'vote.retract'; cardId: string }
   | { type: 'private.set'; on: boolean }
   | { type: 'private.reveal' }
@@ -24,7 +24,7 @@ export type Intent =
 
 export type IntentType = Intent['type']
 
-export const INTENT_ERRORS = ['invalid', 'forbidden', 'no-identity', 'no-vote', 'no-votes-left', 'one-per-card', 'not-voted', 'unknown-card'] as const
+export const INTENT_ERRORS = ['invalid', 'forbidden', 'no-identity', 'no-vote', 'no-votes-left', 'one-per-card', 'not-voted', 'unknown-card', 'name-required'] as const
 export type IntentError = (typeof INTENT_ERRORS)[number]
 
 const PARTICIPANT_INTENTS: ReadonlySet<IntentType> = new Set(['vote.cast', 'vote.retract'])
@@ -59,9 +59,13 @@ export function decodeIntent(value: unknown): Intent {
         allowMultiplePerCard: bool(o.allowMultiplePerCard ?? false, 'allowMultiplePerCard'),
         hideResultsUntilEnd: bool(o.hideResultsUntilEnd ?? true, 'hideResultsUntilEnd'),
         cardIds,
+        requireName: bool(o.requireName ?? false, 'requireName'),
       }
     }
-    case 'vote.cast':
+    case 'vote.cast': {
+      const name = o.name === undefined ? undefined : str(o.name, 'name', MAX_VOTER_NAME).trim()
+      return name ? { type, cardId: str(o.cardId, 'cardId', 200), name } : { type, cardId: str(o.cardId, 'cardId', 200) }
+    }
     case 'vote.retract':
       return { type, cardId: str(o.cardId, 'cardId', 200) }
     case 'private.set':
@@ -142,6 +146,8 @@ export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
         cardIds: intent.cardIds,
         results: {},
         voters: 0,
+        requireName: intent.requireName ?? false,
+        ballotsByName: [],
       }
       return done(state)
     }
@@ -153,6 +159,7 @@ export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
       const vote = state.vote
       if (vote.status !== 'open') return fail('no-vote')
       if (!ctx.personId) return fail('no-identity')
+      if (vote.requireName && !intent.name) return fail('name-required')
       if (!ctx.cardExists(intent.cardId) || (vote.cardIds && !vote.cardIds.includes(intent.cardId))) return fail('unknown-card')
       if (ballotSize(ctx.ballot) >= vote.votesPerPerson) return fail('no-votes-left')
       const onCard = ctx.ballot[intent.cardId] ?? 0

@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { CLOSE } from './close-codes.ts'
 import type { Config } from './config.ts'
 import { createHttpHandler } from './http.ts'
+import { Health } from './health.ts'
 import { createLogger, type Logger } from './log.ts'
 import { createMetrics, instrumentStorage, type Metrics } from './metrics.ts'
 import { Boards } from './boards.ts'
+import { RefusalGuard } from './refusals.ts'
 import { Rooms } from './rooms.ts'
 import { loadSecret } from './secret.ts'
 import { Scaleout } from './scaleout/redis-fanout.ts'
@@ -23,6 +25,8 @@ export interface SnurraServer {
   log: Logger
   /** Prometheus metrics (GET /metrics); other parts count into it, e.g. `metrics.redisErrors.inc()`. */
   metrics: Metrics
+  /** Damage found in the data, reported by /healthz: `health.boardFault(id, problems)` for a board that fails its check. */
+  health: Health
   url: string
   /** Graceful stop: no new connections, close sockets with 1001, store every board, close storage. */
   close(): Promise<void>
@@ -41,6 +45,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics()
   const store = options.storage ?? (await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log }))
   const storage = instrumentStorage(store, metrics)
+  const health = new Health()
+  for (const problem of (await storage.integrityProblems?.()) ?? []) {
+    log.error('database damaged', { problem })
+    health.fault('database', problem)
+  }
   const scaleout = config.redisUrl
     ? new Scaleout({
         redisUrl: config.redisUrl,
@@ -64,6 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onRefused: (reason) => metrics.updatesRefused.inc({ reason }),
     onQuarantined: (count) => metrics.quarantined.inc(count),
   })
+  const refusals = new RefusalGuard({ burst: config.refusedUpgradesBurst, perMinute: config.refusedUpgradesPerMinute, log })
   const ws = createWebSocketHandler({
     rooms,
     boards,
@@ -82,13 +92,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.trustProxy,
     },
     origins: { allowed: config.allowedOrigins, publicUrl: config.publicUrl },
+    refusals,
   })
   metrics.observe({
     openConnections: () => ws.wss.clients.size,
     bufferedBytes: () => [...ws.wss.clients].reduce((sum, client) => sum + client.bufferedAmount, 0),
     roomNames: () => rooms.names(),
   })
-  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms, boards, metrics })
+  const handle = createHttpHandler({ config, storage, templates, secret, log, rooms, boards, metrics, health })
 
   const server = createServer((req, res) => void handle(req, res))
   server.on('upgrade', ws.handleUpgrade)
@@ -105,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = () =>
     (closing ??= (async () => {
       server.close()
+      refusals.close()
       await rooms.closeAll(CLOSE.goingAway, 'server shutting down')
       for (const client of ws.wss.clients) client.terminate()
       server.closeAllConnections()
@@ -113,5 +125,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       log.info('stopped')
     })())
 
-  return { server, rooms, storage, log, metrics, url, close }
+  return { server, rooms, storage, log, metrics, health, url, close }
 }

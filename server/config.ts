@@ -41,6 +41,25 @@ export interface Config {
   redisUrl: string | undefined
   /** How often a loaded board checks the database for updates a lost Redis message did not bring. */
   resyncIntervalMs: number
+  // Who may create boards, and how much they may hold (server/create-gate.ts, server/quotas.ts).
+  /** If set, creating a board and restoring a backup or a version need `Authorization: Bearer <createKey>`. */
+  createKey: string | undefined
+  /** Boards created or restored per hour from one address. */
+  createRatePerHour: number
+  /** Refused upgrades from one address before further ones are answered 429, and how fast that drains. */
+  refusedUpgradesBurst: number
+  refusedUpgradesPerMinute: number
+  quotas: Quotas
+}
+
+/** What one board may hold; reaching a quota is refused with a clear error and changes nothing. */
+export interface Quotas {
+  /** A board's document (its Yjs state), in bytes. */
+  maxBoardBytes: number
+  /** Named versions per board. */
+  maxVersions: number
+  /** A JSON backup sent for restore, in bytes. */
+  maxBackupBytes: number
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,6 +77,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientDir: resolve(env.CLIENT_DIR ?? 'dist/client'),
     ...readLimits(env),
     ...readScaleout(env),
+    ...readCreation(env),
+  }
+}
+
+function readCreation(env: NodeJS.ProcessEnv) {
+  const createKey = env.CREATE_KEY || undefined
+  // A short key would fall to guessing long before the rate limit mattered.
+  if (createKey !== undefined && createKey.length < 16) throw new Error('CREATE_KEY must be at least 16 characters')
+  return {
+    createKey,
+    createRatePerHour: int(env.CREATE_RATE_LIMIT, 60, 1, 1_000_000, 'CREATE_RATE_LIMIT'),
+    refusedUpgradesBurst: int(env.REFUSED_UPGRADES_BURST, 30, 1, 1_000_000, 'REFUSED_UPGRADES_BURST'),
+    refusedUpgradesPerMinute: int(env.REFUSED_UPGRADES_PER_MINUTE, 30, 1, 1_000_000, 'REFUSED_UPGRADES_PER_MINUTE'),
+    quotas: {
+      maxBoardBytes: int(env.MAX_BOARD_BYTES, 16 * 1024 * 1024, 64 * 1024, 1024 ** 3, 'MAX_BOARD_BYTES'),
+      maxVersions: int(env.MAX_VERSIONS_PER_BOARD, 100, 0, 100_000, 'MAX_VERSIONS_PER_BOARD'),
+      maxBackupBytes: int(env.MAX_BACKUP_BYTES, 64 * 1024 * 1024, 1024, 1024 ** 3, 'MAX_BACKUP_BYTES'),
+    },
   }
 }
 

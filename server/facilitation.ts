@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { isCardRecord } from '../core/board-view.ts'
-import { readFacilitation, tally, writeFacilitation, type Ballot, type FacilitationState } from '../core/facilitation.ts'
+import { ballotsByName, readFacilitation, tally, writeFacilitation, type Ballot, type FacilitationState } from '../core/facilitation.ts'
 import { applyIntent, decodeIntent, IntentDecodeError } from '../core/intents.ts'
 import { deleteRecord, readAllRecords, readRecord, recordsOf, writeRecord, type JsonRecord } from '../core/record-store.ts'
 import type { Logger } from './log.ts'
@@ -11,6 +11,8 @@ import type { Storage } from './storage/storage.ts'
 interface Ballots {
   round: number
   byPerson: Record<string, Ballot>
+  /** The display name each person last voted under (keys are server-derived person ids). */
+  names?: Record<string, string>
 }
 
 const BALLOTS_KEY = 'ballots'
@@ -95,7 +97,9 @@ export class Facilitation {
     }
     if (outcome.ballot && conn.personId) {
       const current = this.ballots!
-      await this.saveBallots({ round: current.round, byPerson: { ...current.byPerson, [conn.personId]: outcome.ballot } })
+      const name = intent.type === 'vote.cast' ? intent.name : undefined
+      const names = name ? { ...current.names, [conn.personId]: name } : current.names
+      await this.saveBallots({ round: current.round, byPerson: { ...current.byPerson, [conn.personId]: outcome.ballot }, names })
       this.sendBallot(conn.personId)
       this.deps.ballotChanged?.(conn.personId)
     }
@@ -105,13 +109,19 @@ export class Facilitation {
     this.room.sendSnurra(conn, { t: 'result', id, ok: true })
   }
 
-  /** Vote totals: live unless hidden, and always once the vote is closed. */
+  /**
+   * Vote totals: live unless hidden, and always once the vote is closed. Ballots per display
+   * name are always there: they say who voted how often, never for what.
+   */
   private withTally(state: FacilitationState): FacilitationState {
-    const { results, voters } = tally(Object.values(this.ballots?.byPerson ?? {}))
+    const byPerson = this.ballots?.byPerson ?? {}
+    const { results, voters } = tally(Object.values(byPerson))
     const vote = state.vote
     if (vote.status === 'idle') return state
     const show = vote.status === 'closed' || !vote.hideResultsUntilEnd
-    return { ...state, vote: { ...vote, voters, results: show ? results : {} } }
+    const names = this.ballots?.names ?? {}
+    const perName = ballotsByName(Object.entries(byPerson).map(([person, ballot]) => ({ ballot, name: Object.hasOwn(names, person) ? names[person] : undefined })))
+    return { ...state, vote: { ...vote, voters, results: show ? results : {}, ballotsByName: perName } }
   }
 
   /** Another instance changed this person's ballot. Run in the room's queue (it sets `ballots`). */

@@ -7,6 +7,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra fields of the JSON error body (e.g. the per-line errors of an import). */
     readonly details?: Record<string, unknown>,
+    /** Extra response headers (Retry-After, WWW-Authenticate). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message)
   }
@@ -14,9 +16,9 @@ export class HttpError extends Error {
 
 const MAX_JSON_BODY = 64 * 1024
 
-export function json(res: ServerResponse, status: number, body: unknown): void {
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers })
   res.end(text)
 }
 

@@ -1,18 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import * as Y from 'yjs'
 import { seedBoard } from '../core/board-doc.ts'
-import { isBoardId, newBoardId } from '../core/ids.ts'
+import { newBoardId } from '../core/ids.ts'
 import { isRole, type Role } from '../core/roles.ts'
 import type { Template } from '../core/template.ts'
 import type { Config } from './config.ts'
+import type { Health } from './health.ts'
 import type { Logger } from './log.ts'
 import { serveMetrics, type Metrics } from './metrics.ts'
 import { serveStatic } from './static.ts'
 import type { Storage } from './storage/storage.ts'
 import { CLOSE } from './close-codes.ts'
-import { boardLinks, currentGenerations, isCurrent, rotateLinks } from './links.ts'
+import { boardLinks, rotateLinks } from './links.ts'
+import { createGate } from './create-gate.ts'
+import { QuotaGuard } from './quotas.ts'
+import { authorize, httpRefusal } from './authorize.ts'
 import type { Rooms } from './rooms.ts'
-import { verifyToken, type TokenClaims } from './tokens.ts'
+import type { TokenClaims } from './tokens.ts'
 import { HttpError, json, readJson } from './http-util.ts'
 import type { ApiContext } from './api/context.ts'
 import { routeBoardData } from './api/routes.ts'
@@ -28,6 +32,7 @@ export interface HttpDeps {
   rooms: Rooms
   boards: Boards
   metrics: Metrics
+  health: Health
 }
 
 const MAX_TITLE = 200
@@ -42,19 +47,23 @@ const SECURITY_HEADERS = {
 }
 
 export function createHttpHandler(deps: HttpDeps) {
-  const { config, storage, templates, secret, log, rooms, boards, metrics } = deps
+  const { config, storage, templates, secret, log, rooms, boards, metrics, health } = deps
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET'
     const path = url.pathname
     if (path === '/healthz') {
       await storage.ping()
+      // Damaged data is not "can serve": say so, and why, until someone restores it.
+      const report = health.report()
+      if (!report.ok) return json(res, 503, { status: 'damaged', faults: report.faults, faultCount: report.faultCount })
       return json(res, 200, { status: 'ok' })
     }
     if (path === '/metrics' && method === 'GET') return serveMetrics(req, res, metrics, config.metricsToken)
     if (path === '/config.js' && method === 'GET') {
       // The client reads run-time settings from here, so one build serves every deployment.
-      const body = `window.__SNURRA_CONFIG__ = ${JSON.stringify({ tldrawLicenseKey: config.tldrawLicenseKey })};\n`
+      const settings = { tldrawLicenseKey: config.tldrawLicenseKey, createKeyRequired: config.createKey !== undefined }
+      const body = `window.__SNURRA_CONFIG__ = ${JSON.stringify(settings)};\n`
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' })
       return void res.end(body)
     }
@@ -80,6 +89,7 @@ export function createHttpHandler(deps: HttpDeps) {
   }
 
   async function createBoard(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    gateCreation(req)
     const body = await readJson(req)
     const templateId = body.template ?? 'hallunda-norsborg'
     const template = typeof templateId === 'string' ? templates.get(templateId) : undefined
@@ -101,30 +111,31 @@ export function createHttpHandler(deps: HttpDeps) {
   const expiry = () => Date.now() + config.tokenTtlDays * 24 * 3600_000
 
   /** The claims of a valid, current token for an existing board; throws the right HTTP error otherwise. */
-  async function authorize(boardId: string, token: string | null): Promise<{ claims: TokenClaims; title: string }> {
-    if (!isBoardId(boardId)) throw new HttpError(404, 'no such board')
-    const check = verifyToken(secret, token, boardId)
-    if (!check.ok) throw new HttpError(401, 'invalid or expired link')
-    const board = await storage.getBoard(boardId)
-    if (!board) throw (await storage.wasDeleted(boardId)) ? new HttpError(410, 'this board was deleted') : new HttpError(404, 'no such board')
-    if (!isCurrent(check.claims, await currentGenerations(storage, boardId))) throw new HttpError(401, 'this link has been replaced')
-    return { claims: check.claims, title: board.title }
+  async function authorizeRequest(boardId: string, token: string | null): Promise<{ claims: TokenClaims; title: string }> {
+    const verdict = await authorize(storage, secret, boardId, token)
+    if (verdict.ok) return { claims: verdict.claims, title: verdict.board.title }
+    if (verdict.error) log.error('authorization undecided: storage failed', { board: boardId, error: verdict.error.message })
+    const { status, message } = httpRefusal(verdict.refusal)
+    throw new HttpError(status, message)
   }
 
   async function getSession(res: ServerResponse, boardId: string, token: string | null): Promise<void> {
-    const { claims, title } = await authorize(boardId, token)
+    const { claims, title } = await authorizeRequest(boardId, token)
     json(res, 200, { boardId, role: claims.role, title, expiresAt: claims.expiresAt })
   }
 
-  /** The facilitator replaces the participant and/or viewer links; sockets on the old ones close. */
+  /**
+   * The facilitator replaces any of the three links (their own too, when it has leaked); sockets
+   * on the old ones close with 4401, and the answer carries the new links.
+   */
   async function replaceLinks(req: IncomingMessage, res: ServerResponse, boardId: string, token: string | null): Promise<void> {
-    const { claims } = await authorize(boardId, token)
+    const { claims } = await authorizeRequest(boardId, token)
     if (claims.role !== 'facilitator') throw new HttpError(403, 'only the facilitator can replace links')
     const body = await readJson(req)
     // Absent means both; anything else must be a list (a lone string is a mistake, not "both").
     const roles: unknown = body.roles === undefined ? ['participant', 'viewer'] : body.roles
-    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r): r is Role => isRole(r) && r !== 'facilitator')) {
-      throw new HttpError(400, 'roles must list "participant" and/or "viewer"')
+    if (!Array.isArray(roles) || roles.length === 0 || roles.length > 3 || !roles.every((r): r is Role => isRole(r))) {
+      throw new HttpError(400, 'roles must list "facilitator", "participant" and/or "viewer"')
     }
     const generations = await rotateLinks(storage, boardId, roles)
     for (const name of boardRoomNames(rooms, boardId)) {
@@ -134,7 +145,18 @@ export function createHttpHandler(deps: HttpDeps) {
     json(res, 200, { id: boardId, links: boardLinks(secret, baseUrl(req), boardId, expiry(), generations) })
   }
 
-  const api: ApiContext = { storage, rooms, boards, log, authorize, newLinks: (req, id) => boardLinks(secret, baseUrl(req), id, expiry(), {}) }
+  const gateCreation = createGate({ key: config.createKey, perHour: config.createRatePerHour, trustProxy: config.trustProxy, metrics })
+  const quotas = new QuotaGuard(config.quotas, metrics)
+  const api: ApiContext = {
+    storage,
+    rooms,
+    boards,
+    log,
+    authorize: authorizeRequest,
+    newLinks: (req, id) => boardLinks(secret, baseUrl(req), id, expiry(), {}),
+    gateCreation,
+    quotas,
+  }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
@@ -147,7 +169,7 @@ export function createHttpHandler(deps: HttpDeps) {
     try {
       await route(req, res, url)
     } catch (err) {
-      if (err instanceof HttpError) return json(res, err.status, { error: err.message, ...err.details })
+      if (err instanceof HttpError) return json(res, err.status, { error: err.message, ...err.details }, err.headers)
       // Log the path only: the query string may hold a token.
       log.error('request failed', { method: req.method, path: url.pathname, error: (err as Error).message })
       if (!res.headersSent) json(res, 500, { error: 'internal error' })

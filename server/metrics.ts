@@ -25,7 +25,7 @@ export interface Metrics {
   readonly closes: Counter<'code' | 'reason' | 'initiator'>
   /** Connections cut off or refused by a limit: messages, bytes, board, address, send_buffer, early_frames. */
   readonly limitHits: Counter<'limit'>
-  /** WebSocket upgrades refused before the handshake (origin). */
+  /** WebSocket upgrades refused before the handshake: origin, or refusals (a storm of refused links from one address). */
   readonly upgradesRefused: Counter<'reason'>
   /** Client updates refused by the write pipeline, by reason (locked, invalid, too-large, …). */
   readonly updatesRefused: Counter<'reason'>
@@ -33,6 +33,8 @@ export interface Metrics {
   readonly quarantined: Counter
   /** Awareness entries dropped because another connection holds that client id (spoofed presence). */
   readonly presenceRefused: Counter
+  /** API requests refused by a key, rate limit or quota: create_key, create_rate, backup_bytes, versions, board_bytes. */
+  readonly apiRefused: Counter<'reason'>
 }
 
 export interface MetricsSources {
@@ -103,6 +105,7 @@ export function createMetrics(): Metrics & { observe(sources: MetricsSources): v
       help: 'Awareness (presence) entries dropped because another connection holds that client id',
       registers,
     }),
+    apiRefused: new Counter({ name: 'snurra_api_refused_total', help: 'API requests refused by the create key, the creation rate limit or a quota', labelNames: ['reason'], registers }),
     observe(next) {
       sources = next
     },

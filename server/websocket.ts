@@ -1,19 +1,18 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket, type RawData } from 'ws'
-import { isBoardId } from '../core/ids.ts'
 import { CLOSE } from './close-codes.ts'
 import type { Logger } from './log.ts'
 import { privateRoomName, type Boards } from './boards.ts'
 import { personIdFor } from './identity.ts'
 import { clientAddress, connectionRateLimiter, ConnectionCounter, type RateLimits } from './limits.ts'
-import { currentGenerations, isCurrent } from './links.ts'
+import { authorize, closeRefusal, isFinalRefusal, type Refusal } from './authorize.ts'
 import { closeReason, countFrame, type Metrics } from './metrics.ts'
 import { originAllowed, type OriginPolicy } from './origin.ts'
 import type { Connection, Room } from './room.ts'
 import type { Rooms } from './rooms.ts'
 import type { Storage } from './storage/storage.ts'
-import { verifyToken } from './tokens.ts'
+import type { RefusalGuard } from './refusals.ts'
 
 export interface WebSocketOptions {
   rooms: Rooms
@@ -27,6 +26,8 @@ export interface WebSocketOptions {
   metrics: Metrics
   limits: RateLimits & { perBoard: number; perAddress: number; trustProxy: number }
   origins: OriginPolicy
+  /** Per-address count of refused upgrades: a storm of them is answered 429 before the upgrade. */
+  refusals: RefusalGuard
 }
 
 const MAX_EARLY_FRAMES = 1000
@@ -68,6 +69,13 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
       return
     }
     const address = clientAddress(req, opts.limits.trustProxy)
+    const wait = opts.refusals.retryAfter(address)
+    if (wait > 0) {
+      opts.refusals.throttled(address)
+      opts.metrics.upgradesRefused.inc({ reason: 'refusals' })
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${wait}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      return
+    }
     wss.handleUpgrade(req, socket, head, (ws) => void connect(ws, target, params, address))
   }
 
@@ -113,14 +121,19 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
       onMessage(data, isBinary)
     })
 
-    const check = isBoardId(boardId) ? verifyToken(opts.secret, params.token, boardId) : ({ ok: false, reason: 'board' } as const)
-    if (!check.ok) {
-      opts.log.info('connection refused', { conn: id, reason: check.reason })
-      ws.close(check.reason === 'board' && !isBoardId(boardId) ? CLOSE.notFound : CLOSE.unauthorized, 'unauthorized')
-      return
+    const refuse = (refusal: Refusal, error?: Error) => {
+      if (error) opts.log.error('authorization undecided: storage failed', { conn: id, board: boardId, error: error.message })
+      if (isFinalRefusal(refusal)) opts.refusals.refused(address, refusal)
+      const { code, reason } = closeRefusal(refusal)
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason)
     }
+    const verdict = await authorize(opts.storage, opts.secret, boardId, params.token)
+    if (!verdict.ok) return refuse(verdict.refusal, verdict.error)
+    // The client may have gone while we asked storage: then no 'close' would release a count.
+    if (ws.readyState !== WebSocket.OPEN) return
     const personId = personIdFor(boardId, params.person)
-    if (target.private && (!personId || check.claims.role === 'viewer')) {
+    if (target.private && (!personId || verdict.claims.role === 'viewer')) {
+      opts.refusals.refused(address, 'private')
       ws.close(CLOSE.unauthorized, 'private drafts need a participant with a device key')
       return
     }
@@ -133,7 +146,7 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     ws.once('close', () => perBoard.release(boardId))
     const conn: Connection = {
       id,
-      role: check.claims.role,
+      role: verdict.claims.role,
       personId,
       send(data) {
         if (ws.readyState !== WebSocket.OPEN) return
@@ -156,15 +169,6 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
 
     let room: Room
     try {
-      if (!(await opts.storage.getBoard(boardId))) {
-        const gone = await opts.storage.wasDeleted(boardId)
-        ws.close(gone ? CLOSE.gone : CLOSE.notFound, gone ? 'board deleted' : 'no such board')
-        return
-      }
-      if (!isCurrent(check.claims, await currentGenerations(opts.storage, boardId))) {
-        ws.close(CLOSE.unauthorized, 'link replaced')
-        return
-      }
       room = target.private ? await opts.boards.openPrivate(boardId, personId!) : await opts.boards.openBoard(boardId)
     } catch (err) {
       opts.log.error('board unavailable', { conn: id, board: boardId, error: (err as Error).message })
@@ -178,13 +182,12 @@ export function createWebSocketHandler(opts: WebSocketOptions) {
     const joined = room
     joined.join(conn)
     ws.on('close', () => joined.leave(conn))
-    // Links replaced while this socket was being set up: the replacement closed only the
-    // connections already in the room, so look again now that this one is in. Frames keep
-    // waiting in `early` meanwhile, so nothing it sent is applied before this check.
-    if (!isCurrent(check.claims, await currentGenerations(opts.storage, boardId).catch(() => ({})))) {
-      conn.close(CLOSE.unauthorized, 'link replaced')
-      return
-    }
+    // Links replaced (or the board deleted) while this socket was being set up: those closed
+    // only the connections already in the room, so ask again now that this one is in. Frames
+    // keep waiting in `early` meanwhile, so nothing it sent is applied before this check; and
+    // if storage cannot answer, the socket goes.
+    const again = await authorize(opts.storage, opts.secret, boardId, params.token)
+    if (!again.ok) return refuse(again.refusal, again.error)
     // ws still emits frames that arrived before a close we started: they must not count.
     onMessage = (data, isBinary) => {
       if (ws.readyState !== WebSocket.OPEN) return

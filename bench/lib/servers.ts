@@ -83,7 +83,8 @@ export async function startServer(kind: TargetKind, options: StartOptions = {}):
     kind === 'snurra'
       ? // Production defaults otherwise. TRUST_PROXY=1: the load generators pose as many users behind
         // a proxy (bench/lib/yclient.ts), so the per-address connection limit applies per simulated user.
-        { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir!, SNURRA_SECRET: BENCH_SECRET, SNURRA_SKIP_BUILD: '1', TRUST_PROXY: '1' }
+        // The bench makes its 200 boards from one address as set-up, not as load: no creation limit.
+        { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir!, SNURRA_SECRET: BENCH_SECRET, SNURRA_SKIP_BUILD: '1', TRUST_PROXY: '1', CREATE_RATE_LIMIT: '1000000' }
       : { PORT: String(port), HOST: '127.0.0.1', ...(dataDir ? { YPERSISTENCE: dataDir } : {}) }
   const entry = kind === 'snurra' ? 'server/main.ts' : 'bench/reference-server.ts'
   const url = `http://127.0.0.1:${port}`

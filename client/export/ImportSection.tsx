@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react'
 import type { CreatedBoard } from '../api.ts'
 import { useI18n, useT } from '../i18n/I18nProvider.tsx'
+import { limitMessage } from '../limit-messages.ts'
 import { CreatedLinks } from '../start/CreatedLinks.tsx'
 import { importBackup, importCsv, ImportRejected, type LineError } from './data-api.ts'
 
@@ -42,7 +43,7 @@ function CsvImport({ boardId, token }: { boardId: string; token: string }) {
     } catch (err) {
       if (err instanceof ImportRejected) {
         setStatus({ kind: 'rejected', errors: err.errors, message: err.message })
-      } else setStatus({ kind: 'error', text: t('import.failed', { reason: (err as Error).message }) })
+      } else setStatus({ kind: 'error', text: limitMessage(t, err) ?? t('import.failed', { reason: (err as Error).message }) })
     }
   }
 
@@ -109,7 +110,7 @@ function BackupRestore({ boardId, token }: { boardId: string; token: string }) {
       setCreated(await importBackup(boardId, token, await chosen.text()))
     } catch (err) {
       // The server's reason is technical (and English): say what it means first.
-      setError(err instanceof ImportRejected ? t('import.backupInvalid', { detail: err.message }) : t('import.failed', { reason: (err as Error).message }))
+      setError(err instanceof ImportRejected ? t('import.backupInvalid', { detail: err.message }) : (limitMessage(t, err) ?? t('import.failed', { reason: (err as Error).message })))
     } finally {
       setBusy(false)
     }

@@ -1,4 +1,5 @@
-import { ApiError, type CreatedBoard } from '../api.ts'
+import { apiError, type CreatedBoard } from '../api.ts'
+import { createKeyHeader } from '../create-key.ts'
 import type { Language } from '../i18n/messages.ts'
 
 /** The board's data endpoints (register, backup, import, delete) as this browser calls them. */
@@ -36,7 +37,7 @@ export class ImportRejected extends Error {
   }
 }
 
-async function readError(res: Response): Promise<{ message: string; errors: LineError[] }> {
+async function readError(res: Response): Promise<{ message: string; errors: LineError[]; body: unknown }> {
   const body = (await res.json().catch(() => null)) as { error?: unknown; errors?: unknown } | null
   const message = typeof body?.error === 'string' ? body.error : res.statusText || `HTTP ${res.status}`
   const errors = Array.isArray(body?.errors)
@@ -44,15 +45,15 @@ async function readError(res: Response): Promise<{ message: string; errors: Line
         .filter((e): e is LineError => typeof e?.line === 'number' && typeof e?.message === 'string')
         .map((e) => ({ line: e.line, message: e.message }))
     : []
-  return { message, errors }
+  return { message, errors, body }
 }
 
 async function send(url: string, init: RequestInit): Promise<Response> {
   const res = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init.headers } })
   if (res.ok) return res
-  const { message, errors } = await readError(res)
+  const { message, errors, body } = await readError(res)
   if (res.status === 422 || res.status === 400) throw new ImportRejected(message, errors)
-  throw new ApiError(res.status, message)
+  throw apiError(res, body)
 }
 
 /** `lang`: the language of the per-line error messages. */
@@ -65,7 +66,7 @@ export async function importCsv(boardId: string, token: string, csv: string, lan
 
 export async function importBackup(boardId: string, token: string, json: string): Promise<CreatedBoard> {
   const url = `${base(boardId)}/import?${new URLSearchParams({ format: 'json', token })}`
-  const res = await send(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: json })
+  const res = await send(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...createKeyHeader() }, body: json })
   return (await res.json()) as CreatedBoard
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useValue, type Editor, type TLShapeId } from 'tldraw'
+import { loadProfile } from '../board/identity.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { BoardStore } from '../sync/board-store.ts'
 import type { BoardConnection } from '../sync/connection.ts'
@@ -26,10 +27,14 @@ export function FacilitationBar({ connection, board, editor }: { connection: Boa
   latest.current = { editor, t }
   const votes = useMemo(
     () =>
-      new VoteController(connection, (id) => {
-        const shape = latest.current.editor?.getShape(id as TLShapeId)
-        return (shape?.props as { title?: string } | undefined)?.title || latest.current.t('card.untitled')
-      }),
+      new VoteController(
+        connection,
+        (id) => {
+          const shape = latest.current.editor?.getShape(id as TLShapeId)
+          return (shape?.props as { title?: string } | undefined)?.title || latest.current.t('card.untitled')
+        },
+        () => loadProfile().name,
+      ),
     [connection],
   )
   const summoned = useMemo(newSummonedAtom, [])

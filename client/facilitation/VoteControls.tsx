@@ -17,6 +17,7 @@ export function VoteControls({ connection, editor, vote, privateIds }: { connect
   const [scope, setScope] = useState<'all' | 'selected'>('all')
   const [multiple, setMultiple] = useState(vote.allowMultiplePerCard)
   const [hidden, setHidden] = useState(vote.hideResultsUntilEnd)
+  const [requireName, setRequireName] = useState(vote.requireName ?? false)
   const { send, message, busy, setMessage } = useIntent(connection)
   // Only cards on the board can be voted on, never anyone's private drafts.
   const selected = useValue('selected cards', () => (editor ? editor.getSelectedShapes().filter((s) => s.type === CARD_TYPE && !privateIds.has(s.id)).map((s) => s.id) : []), [editor, privateIds])
@@ -28,7 +29,7 @@ export function VoteControls({ connection, editor, vote, privateIds }: { connect
     if (!valid) return
     if (scope === 'selected' && selected.length === 0) return setMessage(t('vote.noneSelected'))
     void send(
-      { type: 'vote.open', votesPerPerson: perPerson, allowMultiplePerCard: multiple, hideResultsUntilEnd: hidden, cardIds: scope === 'selected' ? selected : null },
+      { type: 'vote.open', votesPerPerson: perPerson, allowMultiplePerCard: multiple, hideResultsUntilEnd: hidden, cardIds: scope === 'selected' ? selected : null, requireName },
       t('vote.opened'),
     )
   }
@@ -72,6 +73,11 @@ export function VoteControls({ connection, editor, vote, privateIds }: { connect
         <input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.target.checked)} data-testid="vote-hidden" />
         {t('vote.hideResults')}
       </label>
+      <label className="check">
+        <input type="checkbox" checked={requireName} onChange={(e) => setRequireName(e.target.checked)} data-testid="vote-require-name" />
+        {t('vote.requireName')}
+      </label>
+      <p className="hint">{t('vote.devicesNote')}</p>
       <button type="submit" className="button primary" disabled={!valid || busy} data-testid="vote-open">
         {t('vote.open')}
       </button>

@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import { useValue, type Editor } from 'tldraw'
+import type { NameCount } from '../../core/facilitation.ts'
 import { CARD_TYPE } from '../../core/shapes.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { rankResults } from './rank.ts'
@@ -51,6 +52,10 @@ function ActiveVotePanel({ editor, votes, privateIds }: { editor: Editor; votes:
         </p>
       )}
       <p className="hint">{t('vote.voters', { count: view.voters })}</p>
+      <p className="hint" data-testid="vote-devices-note">
+        {t('vote.devicesNote')}
+      </p>
+      {view.isFacilitator && view.ballotsByName.length > 0 && <BallotsByName rows={view.ballotsByName} />}
       {view.canVote && (
         <ul className="vote-list">
           {cards.map((row) => {
@@ -90,5 +95,24 @@ function ActiveVotePanel({ editor, votes, privateIds }: { editor: Editor; votes:
         <p className="hint">{t('vote.resultsHidden')}</p>
       )}
     </section>
+  )
+}
+
+/** For the facilitator: how many ballots each display name cast (never for what), to spot one person voting twice. */
+function BallotsByName({ rows }: { rows: NameCount[] }) {
+  const t = useT()
+  const headingId = useId()
+  return (
+    <>
+      <h3 id={headingId}>{t('vote.byNameHeading')}</h3>
+      <p className="hint">{t('vote.byNameHint')}</p>
+      <ul className="vote-by-name" aria-labelledby={headingId} data-testid="vote-by-name">
+        {rows.map((row) => (
+          <li key={row.name} data-testid="vote-by-name-row" data-ballots={row.ballots}>
+            {row.ballots > 1 ? <strong>{t('vote.byNameRow', { name: row.name || t('vote.noName'), count: row.ballots })}</strong> : t('vote.byNameRow', { name: row.name || t('vote.noName'), count: row.ballots })}
+          </li>
+        ))}
+      </ul>
+    </>
   )
 }

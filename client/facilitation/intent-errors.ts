@@ -12,6 +12,7 @@ const KEYS: Record<IntentError, MessageKey> = {
   'one-per-card': 'vote.error.onePerCard',
   'not-voted': 'vote.error.notVoted',
   'unknown-card': 'vote.error.unknownCard',
+  'name-required': 'vote.error.nameRequired',
   malformed: 'facilitation.error.invalid',
   offline: 'facilitation.error.offline',
   timeout: 'facilitation.error.timeout',

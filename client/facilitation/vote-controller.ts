@@ -1,5 +1,5 @@
 import { atom, computed, type Atom, type Signal } from 'tldraw'
-import { ballotSize, type Ballot, type VoteState } from '../../core/facilitation.ts'
+import { ballotSize, type Ballot, type NameCount, type VoteState } from '../../core/facilitation.ts'
 import { applyIntent } from '../../core/intents.ts'
 import type { MessageKey } from '../i18n/messages.ts'
 import type { BoardConnection } from '../sync/connection.ts'
@@ -21,6 +21,11 @@ export interface VoteView {
   voters: number
   /** The cards the vote is on; null means every activity. */
   cardIds: ReadonlySet<string> | null
+  /** A display name must go with every vote. */
+  requireName: boolean
+  /** Ballots per display name (how many, never for what), for the facilitator. */
+  ballotsByName: NameCount[]
+  isFacilitator: boolean
 }
 
 export type VoteMessage = { key: MessageKey; vars?: Record<string, string | number> }
@@ -38,6 +43,8 @@ export class VoteController {
   constructor(
     private readonly connection: BoardConnection,
     private readonly titleOf: (cardId: string) => string,
+    /** The name this person joined with, sent with each vote (the facilitator may require one). */
+    private readonly voterName: () => string = () => '',
   ) {
     this.view = computed('vote view', () => {
       const vote = connection.facilitation.get().vote
@@ -55,6 +62,9 @@ export class VoteController {
         results: vote.results,
         voters: vote.voters,
         cardIds: vote.cardIds ? new Set(vote.cardIds) : null,
+        requireName: vote.requireName ?? false,
+        ballotsByName: vote.ballotsByName ?? [],
+        isFacilitator: connection.role === 'facilitator',
       }
     })
   }
@@ -76,10 +86,15 @@ export class VoteController {
         // Whether the card is on the board is the server's to judge (ours may include drafts).
         cardExists: () => true,
       },
-      { type, cardId },
+      this.intent(type, cardId),
     )
     if (outcome.ok) return null
     return intentErrorKey(outcome.error)
+  }
+
+  private intent(type: 'vote.cast' | 'vote.retract', cardId: string) {
+    const name = this.voterName().trim()
+    return type === 'vote.cast' && name ? { type, cardId, name } : { type, cardId }
   }
 
   cast(cardId: string): Promise<void> {
@@ -97,7 +112,7 @@ export class VoteController {
       this.message.set({ key: refused, vars: { title } })
       return
     }
-    const result = await this.connection.channel.send({ type, cardId })
+    const result = await this.connection.channel.send(this.intent(type, cardId))
     if (!result.ok) {
       this.message.set({ key: intentErrorKey(result.error), vars: { title } })
       return

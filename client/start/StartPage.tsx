@@ -1,5 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
-import { createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } from '../api.ts'
+import { ApiError, createBoard, fetchTemplates, type CreatedBoard, type TemplateSummary } from '../api.ts'
+import { createKeyRequired, forgetCreateKey, rememberCreateKey, storedCreateKey } from '../create-key.ts'
+import { limitMessage } from '../limit-messages.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import { PageShell } from '../components/PageShell.tsx'
 import { useDocumentTitle } from '../i18n/useDocumentTitle.ts'
@@ -40,11 +42,14 @@ export function StartPage() {
 
 function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(board: CreatedBoard): void }) {
   const t = useT()
-  const ids = { heading: useId(), template: useId(), title: useId(), hint: useId() }
+  const ids = { heading: useId(), template: useId(), title: useId(), hint: useId(), key: useId(), keyHint: useId() }
   const [template, setTemplate] = useState('')
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Asked for once: when the server requires a key this browser does not have, or refused the one it had.
+  const [askKey, setAskKey] = useState(() => createKeyRequired() && !storedCreateKey())
+  const [key, setKey] = useState('')
 
   const list = templates.state === 'ready' ? templates.list : []
   // Default to the activity circle, else any template with a layout, rather than a blank board.
@@ -53,14 +58,25 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
   async function submit(e: FormEvent) {
     e.preventDefault()
     if (!chosen || busy) return
+    const typedKey = key.trim()
+    if (askKey && !typedKey) return setError(t('start.keyMissing'))
     setBusy(true)
     setError(null)
     try {
       // An empty title lets the server name the board after its template.
-      onCreated(await createBoard(chosen, title.trim() || undefined))
+      const board = await createBoard(chosen, title.trim() || undefined, askKey ? typedKey : storedCreateKey())
+      if (askKey) rememberCreateKey(typedKey)
+      onCreated(board)
     } catch (err) {
-      setError(t('start.createFailed', { reason: (err as Error).message }))
       setBusy(false)
+      if (err instanceof ApiError && err.code === 'create-key') {
+        // A key the server no longer takes (changed) is forgotten, and the field comes back.
+        const hadKey = askKey || storedCreateKey() !== null
+        forgetCreateKey()
+        setError(t(hadKey ? 'start.keyRejected' : 'start.keyMissing'))
+        return setAskKey(true)
+      }
+      setError(limitMessage(t, err) ?? t('start.createFailed', { reason: (err as Error).message }))
     }
   }
 
@@ -86,6 +102,25 @@ function CreateForm({ templates, onCreated }: { templates: Templates; onCreated(
             {t('start.titleHint')}
           </p>
         </div>
+        {askKey && (
+          <div className="field">
+            <label htmlFor={ids.key}>{t('start.key')}</label>
+            <input
+              id={ids.key}
+              name="create-key"
+              type="password"
+              value={key}
+              onChange={(e) => setKey(e.target.value)}
+              aria-describedby={ids.keyHint}
+              autoComplete="current-password"
+              required
+              data-testid="create-key"
+            />
+            <p id={ids.keyHint} className="hint">
+              {t('start.keyHint')}
+            </p>
+          </div>
+        )}
         <button type="submit" className="button primary" disabled={!chosen || busy}>
           {t('start.submit')}
         </button>

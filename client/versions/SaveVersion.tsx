@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { isoDate } from '../export/file-name.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
+import { limitMessage } from '../limit-messages.ts'
 import { saveVersion } from './versions-api.ts'
 
 type Status = { kind: 'idle' } | { kind: 'busy' } | { kind: 'saved'; name: string } | { kind: 'error'; text: string }
@@ -23,7 +24,7 @@ export function SaveVersion({ boardId, token, onSaved }: { boardId: string; toke
       setStatus({ kind: 'saved', name: saved.name || trimmed })
       onSaved()
     } catch (err) {
-      setStatus({ kind: 'error', text: t('versions.failed', { reason: (err as Error).message }) })
+      setStatus({ kind: 'error', text: limitMessage(t, err) ?? t('versions.failed', { reason: (err as Error).message }) })
     }
   }
 

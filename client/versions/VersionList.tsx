@@ -2,6 +2,7 @@ import { useId, useState } from 'react'
 import type { CreatedBoard } from '../api.ts'
 import { exportUrl } from '../export/data-api.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
+import { limitMessage } from '../limit-messages.ts'
 import { CreatedLinks } from '../start/CreatedLinks.tsx'
 import { formatSaved } from './format.ts'
 import { restoreVersion, type VersionInfo } from './versions-api.ts'
@@ -19,7 +20,7 @@ export function VersionList({ boardId, token, versions, canRestore, onView }: { 
     try {
       setRestored({ name: version.name, board: await restoreVersion(boardId, token, version.id) })
     } catch (err) {
-      setError(t('versions.failed', { reason: (err as Error).message }))
+      setError(limitMessage(t, err) ?? t('versions.failed', { reason: (err as Error).message }))
     }
   }
 

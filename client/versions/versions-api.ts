@@ -1,4 +1,5 @@
-import { ApiError, type CreatedBoard } from '../api.ts'
+import { apiError, type CreatedBoard } from '../api.ts'
+import { createKeyHeader } from '../create-key.ts'
 
 /** Named versions of a board, as the server keeps them. */
 export interface VersionInfo {
@@ -44,10 +45,7 @@ const base = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/ve
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init?.headers } })
   const body: unknown = await res.json().catch(() => null)
-  if (!res.ok) {
-    const error = (body as { error?: unknown } | null)?.error
-    throw new ApiError(res.status, typeof error === 'string' ? error : res.statusText || `HTTP ${res.status}`)
-  }
+  if (!res.ok) throw apiError(res, body)
   return body as T
 }
 
@@ -70,7 +68,7 @@ export function fetchVersion(boardId: string, token: string, versionId: string):
 }
 
 export function restoreVersion(boardId: string, token: string, versionId: string): Promise<CreatedBoard> {
-  return call<CreatedBoard>(`${base(boardId)}/${encodeURIComponent(versionId)}/restore${q({ token })}`, { method: 'POST' })
+  return call<CreatedBoard>(`${base(boardId)}/${encodeURIComponent(versionId)}/restore${q({ token })}`, { method: 'POST', headers: createKeyHeader() })
 }
 
 export const CURRENT = 'current'

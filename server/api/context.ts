@@ -6,6 +6,7 @@ import type { Rooms } from '../rooms.ts'
 import type { Storage } from '../storage/storage.ts'
 import type { TokenClaims } from '../tokens.ts'
 import { HttpError } from '../http-util.ts'
+import type { QuotaGuard } from '../quotas.ts'
 
 /** What the board API routes share: storage, the loaded rooms, and token checks. */
 export interface ApiContext {
@@ -17,6 +18,9 @@ export interface ApiContext {
   authorize(boardId: string, token: string | null): Promise<{ claims: TokenClaims; title: string }>
   /** Fresh links (generation 0) for a board just created. */
   newLinks(req: IncomingMessage, boardId: string): Record<Role, string>
+  /** Throws 401 without CREATE_KEY, 429 past the per-address rate: before anything makes a board. */
+  gateCreation(req: IncomingMessage): void
+  quotas: QuotaGuard
 }
 
 export async function authorizeFacilitator(ctx: ApiContext, boardId: string, token: string | null, what: string): Promise<{ claims: TokenClaims; title: string }> {

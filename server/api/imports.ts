@@ -8,7 +8,6 @@ import { authorizeFacilitator, type ApiContext } from './context.ts'
 import { stateOf, viewOf } from './board-state.ts'
 
 const MAX_CSV_BYTES = 5 * 1024 * 1024
-const MAX_BACKUP_BYTES = 64 * 1024 * 1024
 
 /**
  * `POST /api/boards/<id>/import?format=csv|json&token=<facilitator>`. CSV adds activities to
@@ -17,6 +16,7 @@ const MAX_BACKUP_BYTES = 64 * 1024 * 1024
 export async function importIntoBoard(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, boardId: string, params: URLSearchParams): Promise<void> {
   await authorizeFacilitator(ctx, boardId, params.get('token'), 'import')
   const format = params.get('format')
+  if (format === 'json') ctx.gateCreation(req)
   if (format === 'csv') return importCsv(ctx, req, res, boardId, params)
   if (format === 'json') return importBackup(ctx, req, res)
   throw new HttpError(400, 'format must be csv or json')
@@ -44,15 +44,23 @@ async function importCsv(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
 
 async function importBackup(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'expected Content-Type: application/json')
-  const body = await readBody(req, MAX_BACKUP_BYTES)
+  const body = await readBody(req, ctx.quotas.quotas.maxBackupBytes).catch((err) => {
+    throw err instanceof HttpError && err.status === 413 ? ctx.quotas.backupTooLarge() : err
+  })
   let backup
   try {
-    backup = decodeBackup(JSON.parse(body.toString('utf8')))
+    const parsed: unknown = JSON.parse(body.toString('utf8'))
+    // Counted before the versions are decoded, which is the costly part of a restore.
+    const versions = (parsed as { versions?: unknown } | null)?.versions
+    if (Array.isArray(versions)) ctx.quotas.checkVersions(versions.length)
+    backup = decodeBackup(parsed)
   } catch (err) {
     if (err instanceof BackupError) throw new HttpError(400, `not a Snurra backup: ${err.message}`)
     if (err instanceof SyntaxError) throw new HttpError(400, 'not valid JSON')
     throw err
   }
+  // All of it checked before the board is made: a refused restore leaves nothing behind.
+  for (const state of [backup.state, ...backup.versions.map((v) => v.state)]) ctx.quotas.checkBoardBytes(state.length)
   const info = await createBoardFromState(ctx.storage, backup.board, backup.state, backup.versions)
   ctx.log.info('board restored from backup', { board: info.id })
   json(res, 201, { id: info.id, links: ctx.newLinks(req, info.id) })

@@ -7,7 +7,6 @@ import { storedState } from '../stored-doc.ts'
 import { authorizeFacilitator, type ApiContext } from './context.ts'
 import { stateOf, viewOf } from './board-state.ts'
 
-const MAX_VERSIONS = 200
 const MAX_NAME = 200
 
 /** `POST /api/boards/<id>/versions` `{name}`: freezes the board as it is now (facilitator). */
@@ -15,9 +14,11 @@ export async function saveVersion(ctx: ApiContext, req: IncomingMessage, res: Se
   await authorizeFacilitator(ctx, boardId, token, 'save versions')
   const { name } = await readJson(req)
   if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME) throw new HttpError(400, `name must be a non-empty string of at most ${MAX_NAME} characters`)
-  if ((await ctx.storage.listVersions(boardId)).length >= MAX_VERSIONS) throw new HttpError(409, `a board keeps at most ${MAX_VERSIONS} versions`)
+  ctx.quotas.checkVersions((await ctx.storage.listVersions(boardId)).length + 1)
+  const state = await storedState(ctx.storage, boardId)
+  ctx.quotas.checkBoardBytes(state.length)
   const info = { id: newVersionId(), name: name.trim(), createdAt: Date.now() }
-  await ctx.storage.saveVersion(boardId, info, await storedState(ctx.storage, boardId))
+  await ctx.storage.saveVersion(boardId, info, state)
   ctx.log.info('version saved', { board: boardId, version: info.id })
   json(res, 201, info)
 }
@@ -40,6 +41,7 @@ export async function getVersion(ctx: ApiContext, res: ServerResponse, boardId: 
 /** `POST /api/boards/<id>/versions/<vid>/restore`: the version as a new board (facilitator). */
 export async function restoreVersion(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, boardId: string, versionId: string, token: string | null): Promise<void> {
   const { title } = await authorizeFacilitator(ctx, boardId, token, 'restore versions')
+  ctx.gateCreation(req)
   const version = await ctx.storage.getVersion(boardId, versionId)
   const board = await ctx.storage.getBoard(boardId)
   if (!version || !board) throw new HttpError(404, 'no such version')

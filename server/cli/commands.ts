@@ -11,6 +11,7 @@ import { loadSecret } from '../secret.ts'
 import { openStorage } from '../storage/open.ts'
 import type { Storage } from '../storage/storage.ts'
 import { progress } from './progress.ts'
+import { backupSqliteFile } from './sqlite-backup.ts'
 
 /** The CLI's commands, against a data directory (or PostgreSQL) or against a running server. */
 export class CliError extends Error {
@@ -70,7 +71,7 @@ export async function exportOne(target: Target, boardId: string, opts: ExportOpt
   }
 }
 
-/** Every board with its versions, one JSON backup file each, into `outDir`. */
+/** Every board with its versions, one JSON backup file each, into `outDir`; with SQLite, also a copy of the database. */
 export async function backupAll(target: Target, outDir: string | undefined): Promise<void> {
   if (!outDir) throw new CliError('backup needs --out DIR', 2)
   if (target.kind === 'server') throw new CliError('backup reads the data directory (or $DATABASE_URL): a server only hands out one board per token; use `snurra export <id> --format json --server …` for one board', 2)
@@ -85,6 +86,9 @@ export async function backupAll(target: Target, outDir: string | undefined): Pro
     }
     process.stderr.write(`Saved ${boards.length} board(s) in ${resolve(outDir)}\n`)
   })
+  // Beside the portable JSON files (which restore as new boards), the database itself, to put
+  // back after damage with every id and link intact.
+  if (!target.databaseUrl) process.stderr.write(`Saved a consistent copy of the database as ${await backupSqliteFile(resolve(target.dataDir), outDir)}\n`)
 }
 
 /** Restores each backup file (or every .json file of a directory) as a new board; prints its links. */

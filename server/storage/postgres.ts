@@ -101,6 +101,8 @@ export async function openPostgresStorage(connectionString: string, opts: Postgr
       snapshot: snap ? new Uint8Array(snap.data) : null,
       updates: logged.map((r) => r.data),
       lastSeq: logged.length ? logged[logged.length - 1].seq : from,
+      seqs: logged.map((r) => r.seq),
+      baseSeq: from,
     }
   }
 

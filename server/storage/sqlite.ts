@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BoardInfo, Storage, StoredBoard } from './storage.ts'
+import { checkWal } from './wal-check.ts'
 
 /**
  * Schema migrations, applied in order and recorded in `user_version`. Append, never edit: a
@@ -47,7 +48,11 @@ const MIGRATIONS: string[] = [
 
 export function openSqliteStorage(dataDir: string): Storage {
   mkdirSync(dataDir, { recursive: true })
-  const db = new Database(join(dataDir, 'snurra.sqlite'))
+  const file = join(dataDir, 'snurra.sqlite')
+  // Before SQLite opens it: once opened, a damaged log is replayed up to the damage and then
+  // checkpointed away, with nothing said.
+  const problems = inspectWal(file)
+  const db = new Database(file)
   db.pragma('journal_mode = WAL')
   // FULL: a commit is fsynced before it returns, so "appended before broadcast" holds across
   // power loss too, not only across a crash of this process.
@@ -57,6 +62,7 @@ export function openSqliteStorage(dataDir: string): Storage {
   // Deleted boards must really be gone from the file (GDPR erasure), not linger in free pages.
   db.pragma('secure_delete = ON')
   migrate(db)
+  problems.push(...quickCheck(db))
 
   const q = {
     insertBoard: db.prepare('INSERT INTO boards (id, title, template_id, created_at) VALUES (?, ?, ?, ?)'),
@@ -139,6 +145,8 @@ export function openSqliteStorage(dataDir: string): Storage {
       snapshot: withSnapshot ? new Uint8Array(snap.state) : null,
       updates: rows.map((r) => new Uint8Array(r.data)),
       lastSeq: rows.length ? rows[rows.length - 1].seq : from,
+      seqs: rows.map((r) => r.seq),
+      baseSeq: from,
     }
   })
 
@@ -207,6 +215,9 @@ export function openSqliteStorage(dataDir: string): Storage {
     async ping() {
       db.prepare('SELECT 1').get()
     },
+    async integrityProblems() {
+      return [...problems]
+    },
     async close() {
       db.close()
     },
@@ -219,6 +230,35 @@ const boardInfo = (row: { id: string; title: string; template_id: string; create
   templateId: row.template_id,
   createdAt: row.created_at,
 })
+
+/**
+ * A write-ahead log left by a server that stopped without checkpointing: if committed frames
+ * follow a damaged one, SQLite will drop them. Says so, and keeps a copy of the log beside the
+ * database (the dropped commits are still in it, for whoever recovers them).
+ */
+function inspectWal(file: string): string[] {
+  const walFile = `${file}-wal`
+  if (!existsSync(walFile)) return []
+  const report = checkWal(readFileSync(walFile))
+  if (!report || report.lostCommits === 0) return []
+  const copy = `${walFile}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
+  copyFileSync(walFile, copy)
+  return [
+    `the write-ahead log is damaged at frame ${report.firstBadFrame}: ${report.lostCommits} committed transaction(s) after it cannot be replayed and are missing from the database (a copy of the log is kept in ${copy}); restore from a backup`,
+  ]
+}
+
+/** SQLite's own check of the file's structure (quick_check: pages, b-trees, records; not indexes' contents). */
+function quickCheck(db: Database.Database): string[] {
+  let messages: string[]
+  try {
+    messages = (db.pragma('quick_check(10)') as { quick_check: string }[]).map((r) => r.quick_check)
+  } catch (err) {
+    // Damage bad enough that the check itself stops (SQLITE_CORRUPT) is a finding too.
+    messages = [(err as Error).message]
+  }
+  return messages.length === 1 && messages[0] === 'ok' ? [] : messages.map((m) => `PRAGMA quick_check: ${m}`)
+}
 
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number

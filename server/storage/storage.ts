@@ -23,6 +23,12 @@ export interface StoredBoard {
   updates: Uint8Array[]
   /** Sequence number of the last update in `updates` (or covered by the snapshot). */
   lastSeq: number
+  /**
+   * For the integrity check (server/storage/integrity.ts): the sequence number of each update,
+   * and the one the log continues from (the snapshot's, or the `afterSeq` asked for).
+   */
+  seqs?: number[]
+  baseSeq?: number
 }
 
 export interface Storage {
@@ -80,5 +86,10 @@ export interface Storage {
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>
   /** Cheap liveness check for /healthz. */
   ping(): Promise<void>
+  /**
+   * Damage found when the store was opened (SQLite: a WAL whose committed frames were
+   * discarded, PRAGMA quick_check): one sentence each, for the log and /healthz. Empty: none.
+   */
+  integrityProblems?(): Promise<string[]>
   close(): Promise<void>
 }

@@ -28,11 +28,14 @@ export interface E2EServer {
   stop(): Promise<void>
 }
 
+/** Tests make many boards and many refused links from one address: per-address limits out of the way unless a test sets them. */
+const TEST_LIMITS = { CREATE_RATE_LIMIT: '1000000', REFUSED_UPGRADES_BURST: '1000000' }
+
 /** The real server in-process, on a free port, with its own SQLite directory, serving dist/client. */
 export async function startE2EServer(env: Record<string, string> = {}): Promise<E2EServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'snurra-e2e-'))
   const start = (port: string) =>
-    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: process.env.CLIENT_DIR, ...env }), { log: createLogger('warn', () => {}) })
+    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: process.env.CLIENT_DIR, ...TEST_LIMITS, ...env }), { log: createLogger('warn', () => {}) })
   let snurra: SnurraServer = await start('0')
   const port = String(new URL(snurra.url).port)
   return {

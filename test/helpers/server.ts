@@ -105,6 +105,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     SNURRA_SKIP_BUILD: '1',
     SNURRA_SECRET: TEST_SECRET,
     LOG_LEVEL: 'info',
+    // Tests make many boards and many refused links from one address: these per-address limits
+    // stay out of the way unless a test sets them.
+    CREATE_RATE_LIMIT: '1000000',
+    REFUSED_UPGRADES_BURST: '1000000',
     ...options.env,
   }
   const url = `http://127.0.0.1:${port}`

@@ -182,7 +182,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       expect(since.snapshot).toBeNull()
       expect(hex(since.updates)).toEqual(hex(updates.slice(6)))
       expect(since.lastSeq).toBe(9)
-      expect(await s.loadSince(A, 9)).toEqual({ snapshot: null, updates: [], lastSeq: 9 })
+      expect(await s.loadSince(A, 9)).toEqual({ snapshot: null, updates: [], lastSeq: 9, seqs: [], baseSeq: 9 })
 
       // A reader that holds 1..3 while the log was compacted to 7: it gets the snapshot.
       const upTo7 = new Y.Doc()
@@ -288,7 +288,7 @@ export function storageContract(name: string, newPlace: () => Promise<StoragePla
       expect(await s.wasDeleted(A)).toBe(true)
       expect(await s.wasDeleted(B)).toBe(false)
       expect(await s.wasDeleted('never-existed')).toBe(false)
-      expect(await s.loadBoard(A)).toEqual({ snapshot: null, updates: [], lastSeq: 0 })
+      expect(await s.loadBoard(A)).toEqual({ snapshot: null, updates: [], lastSeq: 0, seqs: [], baseSeq: 0 })
       expect(await s.listVersions(A)).toEqual([])
       expect(await s.getState(A, 'ballots')).toBeNull()
       expect(await s.listStateKeys(A, '')).toEqual([])

@@ -71,7 +71,11 @@ describe('npx snurra', () => {
     const dir = join(out, 'backup')
     const backup = await snurra(['backup', '--out', dir, '--data', server.dataDir])
     expect(backup.code).toBe(0)
-    expect(readdirSync(dir).sort()).toEqual([`${board.id}.json`, `${other.id}.json`].sort())
+    expect(readdirSync(dir).sort()).toEqual([`${board.id}.json`, `${other.id}.json`, 'snurra.sqlite'].sort())
+    // The database copy, taken while the server runs, is whole and holds both boards with their cards.
+    expect(querySqlite<{ id: string }>(dir, 'SELECT id FROM boards ORDER BY id').map((r) => r.id)).toEqual([board.id, other.id].sort())
+    expect(querySqlite<{ quick_check: string }>(dir, 'PRAGMA quick_check')).toEqual([{ quick_check: 'ok' }])
+    expect(cardTitles(storedDoc(dir, board.id))).toEqual([...titles].sort())
 
     const before = querySqlite<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM boards')[0].n
     const restore = await snurra(['restore', dir, '--data', server.dataDir])

@@ -228,7 +228,7 @@ describe('dot voting', () => {
     expect(await facilitator.intent(open)).toMatchObject({ ok: true })
     for (const c of everyone) await c.barrier()
     for (const c of everyone) {
-      expect(c.facilitation().vote).toEqual({ status: 'open', round: 1, votesPerPerson: 2, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0 })
+      expect(c.facilitation().vote).toEqual({ status: 'open', round: 1, votesPerPerson: 2, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0, requireName: false, ballotsByName: [] })
     }
 
     const ballotsOf = (c: SnurraClient) => c.messages.filter((m) => m.t === 'ballot')

@@ -48,12 +48,12 @@ async function expectClosedWith4401(c: SnurraClient, what: string) {
 }
 
 describe('replacing links', () => {
-  it('only the facilitator may, and only with a list of participant and/or viewer', async () => {
+  it('only the facilitator may, and only with a list of roles', async () => {
     const board = await server.createBoard('Länkar 1')
     const { facilitator, participant, viewer } = board.tokens
     expect((await replaceLinks(board.id, participant, '{"roles":["participant","viewer"]}')).status).toBe(403)
     expect((await replaceLinks(board.id, viewer, '{"roles":["viewer"]}')).status).toBe(403)
-    for (const body of ['{"roles":', 'not json', '[]', '{"roles":[]}', '{"roles":["facilitator"]}', '{"roles":["participant","facilitator"]}', '{"roles":["admin"]}', '{"roles":"viewer"}', '{"roles":{"0":"viewer"}}', '{"roles":[null]}']) {
+    for (const body of ['{"roles":', 'not json', '[]', '{"roles":[]}', '{"roles":["participant","admin"]}', '{"roles":["admin"]}', '{"roles":"viewer"}', '{"roles":{"0":"viewer"}}', '{"roles":[null]}', '{"roles":["viewer","viewer","viewer","viewer"]}']) {
       const res = await replaceLinks(board.id, facilitator, body)
       expect(res.status, body).toBe(400)
       expect(res.json.error, body).toEqual(expect.any(String))
@@ -139,6 +139,32 @@ describe('replacing links', () => {
     expect(await closeCode(snurraConnect(server.wsUrl, board.id, old.viewer, {}) as never)).toBe(4401)
     const p3 = await connect(board.id, fresh.participant)
     expect(read(p3.doc, 'shape:card-via-new-link')).toBeDefined()
+  })
+
+  it('the facilitator link can be replaced too: the old one stops at once, its sockets close with 4401', async () => {
+    const board = await server.createBoard('Läckt ledarlänk')
+    const old = board.tokens
+    const f = await connect(board.id, old.facilitator)
+    const fDrafts = await connect(board.id, old.facilitator, { private: true })
+    const p = await connect(board.id, old.participant)
+
+    const res = await replaceLinks(board.id, old.facilitator, JSON.stringify({ roles: ['facilitator'] }))
+    expect(res.status).toBe(200)
+    const fresh = tokenOf(res.json.links!.facilitator)
+    expect(fresh).not.toBe(old.facilitator)
+    await expectClosedWith4401(f, 'facilitator socket')
+    await expectClosedWith4401(fDrafts, 'facilitator drafts socket')
+    await p.barrier()
+    expect(p.isOpen()).toBe(true)
+
+    expect((await session(board.id, old.facilitator)).status).toBe(401)
+    expect((await replaceLinks(board.id, old.facilitator, '{"roles":["facilitator"]}')).status).toBe(401)
+    expect(await closeCode(snurraConnect(server.wsUrl, board.id, old.facilitator, { person: deviceKey() }) as never)).toBe(4401)
+    expect(await session(board.id, fresh)).toMatchObject({ status: 200, json: { role: 'facilitator' } })
+    // The participant link was not replaced.
+    expect((await session(board.id, old.participant)).status).toBe(200)
+    const f2 = await connect(board.id, fresh)
+    expect(await f2.intent({ type: 'lock.set', locked: true })).toMatchObject({ ok: true })
   })
 
   it('another board’s facilitator cannot replace this board’s links', async () => {

@@ -15,12 +15,13 @@ const VALID: Array<[unknown, Intent]> = [
   [{ type: 'timer.pause', extra: 'dropped' }, { type: 'timer.pause' }],
   [{ type: 'timer.resume' }, { type: 'timer.resume' }],
   [{ type: 'timer.stop' }, { type: 'timer.stop' }],
-  [{ type: 'vote.open' }, { type: 'vote.open', votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null }],
+  [{ type: 'vote.open' }, { type: 'vote.open', votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, requireName: false }],
   [
-    { type: 'vote.open', votesPerPerson: 100, allowMultiplePerCard: true, hideResultsUntilEnd: false, cardIds: ['shape:a'] },
-    { type: 'vote.open', votesPerPerson: 100, allowMultiplePerCard: true, hideResultsUntilEnd: false, cardIds: ['shape:a'] },
+    { type: 'vote.open', votesPerPerson: 100, allowMultiplePerCard: true, hideResultsUntilEnd: false, cardIds: ['shape:a'], requireName: true },
+    { type: 'vote.open', votesPerPerson: 100, allowMultiplePerCard: true, hideResultsUntilEnd: false, cardIds: ['shape:a'], requireName: true },
   ],
-  [{ type: 'vote.open', cardIds: null }, { type: 'vote.open', votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null }],
+  [{ type: 'vote.open', cardIds: null }, { type: 'vote.open', votesPerPerson: 3, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, requireName: false }],
+  [{ type: 'vote.cast', cardId: 'shape:card-1', name: '  Anna ' }, { type: 'vote.cast', cardId: 'shape:card-1', name: 'Anna' }],
   [{ type: 'vote.close' }, { type: 'vote.close' }],
   [{ type: 'vote.cast', cardId: 'shape:card-1' }, { type: 'vote.cast', cardId: 'shape:card-1' }],
   [{ type: 'vote.retract', cardId: 'x'.repeat(200) }, { type: 'vote.retract', cardId: 'x'.repeat(200) }],
@@ -303,7 +304,7 @@ describe('applyIntent: voting', () => {
 
   it('opening starts a new round with fresh results; closing needs an open vote', () => {
     const s = open()
-    expect(s.vote).toEqual({ status: 'open', round: 1, votesPerPerson: 2, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0 })
+    expect(s.vote).toEqual({ status: 'open', round: 1, votesPerPerson: 2, allowMultiplePerCard: false, hideResultsUntilEnd: true, cardIds: null, results: {}, voters: 0, requireName: false, ballotsByName: [] })
     const again = open({ votesPerPerson: 5 }, { ...s, vote: { ...s.vote, results: { a: 1 }, voters: 1 } })
     expect(again.vote).toMatchObject({ round: 2, votesPerPerson: 5, results: {}, voters: 0 })
     const closed = applyIntent(baseCtx({ state: s }), { type: 'vote.close' })
@@ -390,7 +391,7 @@ describe('applyIntent: private mode, lock, agenda, attention', () => {
     expect(out.reveal).toBe(false) // already public: nothing to reveal
     s = { ...out.state, vote: { ...out.state.vote, votesPerPerson: 5, allowMultiplePerCard: true, hideResultsUntilEnd: false, round: 4 } }
     out = run(s, { type: 'agenda.go', index: 2 })
-    expect(out.state.vote).toEqual({ status: 'open', round: 5, votesPerPerson: 5, allowMultiplePerCard: true, hideResultsUntilEnd: false, cardIds: null, results: {}, voters: 0 })
+    expect(out.state.vote).toEqual({ status: 'open', round: 5, votesPerPerson: 5, allowMultiplePerCard: true, hideResultsUntilEnd: false, cardIds: null, results: {}, voters: 0, requireName: false, ballotsByName: [] })
     expect(out.state.privateMode).toBe(false)
     out = run(out.state, { type: 'agenda.go', index: -1 })
     expect(out.state.agenda.current).toBe(-1)
