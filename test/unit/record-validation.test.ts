@@ -154,6 +154,53 @@ describe('RecordLinks', () => {
   })
 })
 
+describe('bounded cost', () => {
+  it('a huge value is refused after at most the limit of reads, not walked whole', () => {
+    let reads = 0
+    const huge = new Proxy(new Array(1_000_000).fill(1), {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    expect(problemOf(card({ meta: { huge } }))).toMatch(/more than 50000 values/)
+    expect(reads).toBeLessThanOrEqual(50_000)
+  })
+
+  it('RecordLinks looks at the changed records and their parents, whatever the board size', () => {
+    const page = { id: 'page:page', typeName: 'page', name: '', index: 'a1', meta: {} } as JsonRecord
+    const shapes = (n: number) => Array.from({ length: n }, (_, i) => ({ ...cardRecord(i), parentId: 'page:page' }) as JsonRecord)
+    // A chain of 10 frames-in-frames, and a change that moves a card to its bottom.
+    const chain = Array.from({ length: 10 }, (_, i) => ({ ...cardRecord(`chain${i}`), parentId: i === 0 ? 'page:page' : `shape:card-chain${i - 1}` }) as JsonRecord)
+    const move = new Map([['shape:card-0', { ...cardRecord(0), parentId: 'shape:card-chain9' } as JsonRecord]])
+    const lookups = (links: RecordLinks) => {
+      const get = Map.prototype.get
+      const has = Map.prototype.has
+      let n = 0
+      Map.prototype.get = function (this: Map<unknown, unknown>, key: unknown) {
+        n++
+        return get.call(this, key)
+      }
+      Map.prototype.has = function (this: Map<unknown, unknown>, key: unknown) {
+        n++
+        return has.call(this, key)
+      }
+      try {
+        expect(links.problems(move)).toEqual([])
+        expect(links.problems(new Map([['shape:card-chain0', null]]))).toHaveLength(1)
+      } finally {
+        Map.prototype.get = get
+        Map.prototype.has = has
+      }
+      return n
+    }
+    const small = lookups(new RecordLinks([page, ...chain, ...shapes(10)]))
+    const large = lookups(new RecordLinks([page, ...chain, ...shapes(20_000)]))
+    expect(large).toBe(small)
+    expect(small).toBeLessThan(100)
+  })
+})
+
 describe('migrateRecord', () => {
   it('brings a text shape of an older schema (plain text, before rich text) up to ours', () => {
     const current = snurraSerializedSchema() as { schemaVersion: number; sequences: Record<string, number> }
