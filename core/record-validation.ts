@@ -11,8 +11,10 @@ export {
   ID_SET_LIMITS,
   migrateRecord,
   RECORD_LIMITS,
+  recordFormProblem,
   validateRecord,
   type MigrationVerdict,
   type RecordVerdict,
 } from './validation/record.ts'
 export { snurraSchema, snurraSerializedSchema } from './validation/schema.ts'
+export { judgeStoredRecords, type QuarantinedRecord, type StoredBoardVerdict } from './validation/stored-board.ts'

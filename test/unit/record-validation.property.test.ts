@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seedBoard } from '../../core/board-doc.ts'
 import { appendPaths } from '../../core/paths.ts'
 import { flattenRecord, readAllRecords, recordsOf, unflattenRecord, writeRecord, type JsonRecord } from '../../core/record-store.ts'
-import { RecordLinks, validateRecord } from '../../core/record-validation.ts'
+import { judgeStoredRecords, RecordLinks, validateRecord } from '../../core/record-validation.ts'
 import { createSnurraSchema } from '../../core/shapes.ts'
 import { validateTemplate } from '../../core/template.ts'
 import { cardRecord } from '../helpers/records.ts'
@@ -186,6 +186,41 @@ describe(`record validation, property-based (seed ${SEED})`, () => {
           links.commit(changes)
           for (const [id, record] of changes) record ? board.set(id, record) : board.delete(id)
           expect(boardProblems(board)).toEqual([])
+        }
+      }),
+      params(400),
+    )
+  })
+})
+
+describe(`stored boards, property-based (seed ${SEED})`, () => {
+  it('any stored mix of records loads as a sound board that keeps every valid shape', () => {
+    const ids = ['shape:a', 'shape:b', 'shape:c', 'shape:d', 'shape:e', 'shape:f']
+    const shape = (id: string, parentId: string): JsonRecord => ({ ...cardRecord(id), id, parentId, index: 'a1' })
+    const stored = fc.array(
+      fc.oneof(
+        fc.tuple(fc.constantFrom(...ids), fc.constantFrom('page:page', 'page:gone', 'binding:1', ...ids)).map(([id, parent]) => [id, shape(id, parent)] as const),
+        fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...ids)).map(([from, to]) => ['binding:1', { id: 'binding:1', typeName: 'binding', type: 'arrow', fromId: from, toId: to, meta: {}, props: {} }] as const),
+        fc.tuple(fc.constantFrom(...ids), hostileValue).map(([id, value]) => [id, value] as const),
+        fc.constant(['page:page', { id: 'page:page', typeName: 'page', name: '', index: 'a1', meta: {} }] as const),
+      ),
+      { maxLength: 14 },
+    )
+    fc.assert(
+      fc.property(stored, (pairs) => {
+        // Storage holds one value per id: the last one written.
+        const byId = new Map<string, unknown>(pairs)
+        const verdict = judgeStoredRecords(byId, null)
+        assertPrototypeClean()
+        const served = new Map(verdict.records.map((r) => [r.id, r]))
+        for (const record of verdict.records) expect(validateRecord(record).ok).toBe(true)
+        expect(new RecordLinks([]).problems(served)).toEqual([])
+        expect(boardProblems(served)).toEqual([])
+        for (const [id, value] of byId) {
+          const quarantined = verdict.quarantined.some((q) => q.id === id)
+          expect(served.has(id) !== quarantined, id).toBe(true)
+          // A shape valid on its own is served (perhaps moved to the page), never quarantined.
+          if (id.startsWith('shape:') && validateRecord(value).ok) expect(served.has(id), id).toBe(true)
         }
       }),
       params(400),
