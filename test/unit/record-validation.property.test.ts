@@ -197,10 +197,12 @@ describe(`stored boards, property-based (seed ${SEED})`, () => {
   it('any stored mix of records loads as a sound board that keeps every valid shape', () => {
     const ids = ['shape:a', 'shape:b', 'shape:c', 'shape:d', 'shape:e', 'shape:f']
     const shape = (id: string, parentId: string): JsonRecord => ({ ...cardRecord(id), id, parentId, index: 'a1' })
+    const arrowBinding = validRecords().find((r) => r.typeName === 'binding')!
+    let servedBindings = 0
     const stored = fc.array(
       fc.oneof(
         fc.tuple(fc.constantFrom(...ids), fc.constantFrom('page:page', 'page:gone', 'binding:1', ...ids)).map(([id, parent]) => [id, shape(id, parent)] as const),
-        fc.tuple(fc.constantFrom(...ids), fc.constantFrom(...ids)).map(([from, to]) => ['binding:1', { id: 'binding:1', typeName: 'binding', type: 'arrow', fromId: from, toId: to, meta: {}, props: {} }] as const),
+        fc.tuple(fc.constantFrom('binding:1', 'binding:2'), fc.constantFrom(...ids), fc.constantFrom(...ids)).map(([id, fromId, toId]) => [id, { ...arrowBinding, id, fromId, toId }] as const),
         fc.tuple(fc.constantFrom(...ids), hostileValue).map(([id, value]) => [id, value] as const),
         fc.constant(['page:page', { id: 'page:page', typeName: 'page', name: '', index: 'a1', meta: {} }] as const),
       ),
@@ -214,6 +216,7 @@ describe(`stored boards, property-based (seed ${SEED})`, () => {
         assertPrototypeClean()
         const served = new Map(verdict.records.map((r) => [r.id, r]))
         for (const record of verdict.records) expect(validateRecord(record).ok).toBe(true)
+        servedBindings += verdict.records.filter((r) => r.typeName === 'binding').length
         expect(new RecordLinks([]).problems(served)).toEqual([])
         expect(boardProblems(served)).toEqual([])
         for (const [id, value] of byId) {
@@ -225,6 +228,7 @@ describe(`stored boards, property-based (seed ${SEED})`, () => {
       }),
       params(400),
     )
+    expect(servedBindings).toBeGreaterThan(0)
   })
 })
 
