@@ -46,7 +46,8 @@ const CARD_TEXT_LIMITS: Record<string, number> = {
 /**
  * Whether `value` may be stored as a board record (the unflattened object of
  * core/record-store.ts), judged on its own. Links to other records are RecordLinks' job.
- * Never throws; the problem names fields and types, never the client's text.
+ * Never throws; the problem (at most 300 characters) names fields, types and keys,
+ * never a value the client wrote (it may be card text, not ours to log).
  */
 export function validateRecord(value: unknown): RecordVerdict {
   const fail = (problem: string): RecordVerdict => ({ ok: false, problem })
