@@ -6,7 +6,7 @@ import { seedBoard } from '../../core/board-doc.ts'
 import { metaOf, pathsOf } from '../../core/board-meta.ts'
 import { appendPaths } from '../../core/paths.ts'
 import { readAllRecords, type JsonRecord } from '../../core/record-store.ts'
-import { migrateRecord, RecordLinks, validateMetaEntry, validatePathEntry, validateRecord, snurraSerializedSchema } from '../../core/record-validation.ts'
+import { judgeRecordChanges, migrateRecord, RecordLinks, validateMetaEntry, validatePathEntry, validateRecord, snurraSerializedSchema } from '../../core/record-validation.ts'
 import { createSnurraSchema } from '../../core/shapes.ts'
 import { validateTemplate, type Template } from '../../core/template.ts'
 import { cardRecord } from '../helpers/records.ts'
@@ -151,6 +151,27 @@ describe('RecordLinks', () => {
     links.commit(new Map([['shape:a', null], ['shape:child', null], ['binding:1', null]]))
     expect(links.has('shape:a')).toBe(false)
     expect(links.problems(one('shape:b', null))).toEqual([])
+  })
+})
+
+describe('judgeRecordChanges', () => {
+  it('each record on its own, then the links; accepted changes are ready to commit', () => {
+    const records = clientRecords()
+    const links = new RecordLinks(records)
+    const frame = captured('frame')
+    const newCard = { ...card({ id: 'shape:new' }), parentId: frame.id }
+    const ok = judgeRecordChanges(links, [['shape:new', newCard], [captured('note').id, null]])
+    expect(ok.problems).toEqual([])
+    links.commit(ok.records)
+    expect(links.has('shape:new')).toBe(true)
+    expect(links.has(captured('note').id)).toBe(false)
+
+    const bad = judgeRecordChanges(links, [['shape:bad', card({ id: 'shape:bad', index: 'zzz' })], ['shape:x', card({ id: 'shape:x', parentId: 'shape:x' })]])
+    expect(bad.problems).toEqual([expect.stringMatching(/^shape:bad: .*index/)])
+    // Links are judged once every record is valid on its own.
+    expect(judgeRecordChanges(links, [['shape:x', card({ id: 'shape:x', parentId: 'shape:x' })]]).problems).toEqual([expect.stringMatching(/^shape:x: .*itself/)])
+    expect(judgeRecordChanges(links, [['shape:y', card({ id: 'shape:z' })]]).problems).toEqual([expect.stringMatching(/^shape:y: .*id/)])
+    expect(judgeRecordChanges(links, [[frame.id, undefined]]).problems).toHaveLength(1)
   })
 })
 
