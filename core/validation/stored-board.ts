@@ -1,9 +1,10 @@
 import type { SerializedSchema } from '@tldraw/store'
 import { DOCUMENT_ID, PAGE_ID } from '../circle.ts'
 import { jsonEqual, type JsonRecord } from '../record-store.ts'
-import { isPlainObject } from './json.ts'
+import { isPlainObject, jsonProblem } from './json.ts'
 import { MAX_PARENT_DEPTH, RecordLinks } from './links.ts'
 import { migrateRecord, recordFormProblem, validateRecord } from './record.ts'
+import { snurraSchema } from './schema.ts'
 
 export interface QuarantinedRecord {
   id: string
@@ -22,6 +23,12 @@ export interface StoredBoardVerdict {
   quarantined: QuarantinedRecord[]
   /** The links of `records`, ready to judge the next changes. */
   links: RecordLinks
+  /**
+   * Why the stored schema was not used to migrate (null when it was, or there was none). A
+   * participant could once write any `meta.schema` ("garbage", a version of 999) without
+   * changing a record, so such a schema is ignored and the records are judged as they are.
+   */
+  schemaProblem: string | null
 }
 
 /**
@@ -33,7 +40,9 @@ export interface StoredBoardVerdict {
  * deep, is moved to the page; a binding whose shape is gone is quarantined (it holds nothing on
  * its own); a missing document or page is made again. Cost O(records × MAX_PARENT_DEPTH).
  */
-export function judgeStoredRecords(stored: Iterable<readonly [string, unknown]>, fromSchema: SerializedSchema | null): StoredBoardVerdict {
+export function judgeStoredRecords(stored: Iterable<readonly [string, unknown]>, storedSchema: SerializedSchema | null): StoredBoardVerdict {
+  const schemaProblem = storedSchema === null ? null : unusableSchema(storedSchema)
+  const fromSchema = schemaProblem ? null : storedSchema
   const quarantined: QuarantinedRecord[] = []
   const valid = new Map<string, JsonRecord>()
   const repaired = new Map<string, JsonRecord>()
@@ -59,7 +68,17 @@ export function judgeStoredRecords(stored: Iterable<readonly [string, unknown]>,
     quarantined.push({ id: record.id, problem: `the binding's end ${String(dangling).slice(0, 100)} is not a shape on the board` })
   }
   const records = [...valid.values()]
-  return { records, repaired: [...repaired.values()], quarantined, links: new RecordLinks(records) }
+  return { records, repaired: [...repaired.values()], quarantined, links: new RecordLinks(records), schemaProblem }
+}
+
+function unusableSchema(schema: SerializedSchema): string | null {
+  if (!isPlainObject(schema) || jsonProblem(schema, { maxDepth: 4, maxNodes: 5_000, maxChars: 200_000 })) return 'the stored schema is not a schema'
+  try {
+    const steps = snurraSchema().getMigrationsSince(schema)
+    return steps.ok ? null : `the stored schema cannot be migrated from: ${steps.error}`
+  } catch (error) {
+    return `the stored schema cannot be migrated from: ${(error as Error)?.message ?? error}`
+  }
 }
 
 function recordProblem(id: string, value: unknown, fromSchema: SerializedSchema | null, valid: Map<string, JsonRecord>): string | null {

@@ -85,6 +85,16 @@ describe('judgeStoredRecords', () => {
     expectSound(verdict.records)
   })
 
+  it('a stored schema a participant wrote ("garbage", version 999) is ignored, not a reason to drop the board', () => {
+    for (const schema of ['garbage', { ...snurraSerializedSchema(), schemaVersion: 999 }, { schemaVersion: 2, sequences: { 'com.tldraw.shape': 999 } }]) {
+      const verdict = judgeStoredRecords(pairs(fixture()), schema as never)
+      expect(verdict.schemaProblem).toEqual(expect.any(String))
+      expect(verdict.quarantined).toEqual([])
+      expect(verdict.records).toHaveLength(fixture().length)
+    }
+    expect(judgeStoredRecords(pairs(fixture()), snurraSerializedSchema()).schemaProblem).toBeNull()
+  })
+
   it('records of an older schema are migrated, then judged', () => {
     const current = snurraSerializedSchema() as { schemaVersion: 2; sequences: Record<string, number> }
     const older = { ...current, sequences: { ...current.sequences, 'com.tldraw.shape.text': 2 } }
