@@ -123,7 +123,7 @@ describe(`record validation, property-based (seed ${SEED})`, () => {
         check(value)
         if (validateRecord(value).ok) accepted++
       }),
-      params(1000),
+      params(800),
     )
     // Some mutations are harmless (a new x, an empty meta key): the accepted branch was exercised.
     expect(accepted).toBeGreaterThan(0)
@@ -150,7 +150,7 @@ describe(`record validation, property-based (seed ${SEED})`, () => {
         const shaped = typeof value === 'object' && value !== null ? { ...value, id: `${typeName}:x`, typeName } : value
         check(shaped)
       }),
-      params(1500),
+      params(1000),
     )
   })
 
@@ -163,7 +163,7 @@ describe(`record validation, property-based (seed ${SEED})`, () => {
         assertPrototypeClean()
         expect(Object.getPrototypeOf(record)).toBe(Object.prototype)
       }),
-      params(1500),
+      params(1000),
     )
   })
 
