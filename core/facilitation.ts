@@ -107,13 +107,14 @@ export function ballotSize(ballot: Ballot): number {
 }
 
 export function tally(ballots: Iterable<Ballot>): { results: Record<string, number>; voters: number } {
-  const results: Record<string, number> = {}
+  // Counted in a Map: card ids are keys a client chose, and `results[id] ??=` would read prototypes.
+  const results = new Map<string, number>()
   let voters = 0
   for (const ballot of ballots) {
     if (ballotSize(ballot) > 0) voters++
-    for (const [card, n] of Object.entries(ballot)) if (n > 0) results[card] = (results[card] ?? 0) + n
+    for (const [card, n] of Object.entries(ballot)) if (n > 0) results.set(card, (results.get(card) ?? 0) + n)
   }
-  return { results, voters }
+  return { results: Object.fromEntries(results), voters }
 }
 
 /** The longest display name kept with a vote. */

@@ -162,18 +162,17 @@ export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
       if (vote.requireName && !intent.name) return fail('name-required')
       if (!ctx.cardExists(intent.cardId) || (vote.cardIds && !vote.cardIds.includes(intent.cardId))) return fail('unknown-card')
       if (ballotSize(ctx.ballot) >= vote.votesPerPerson) return fail('no-votes-left')
-      const onCard = ctx.ballot[intent.cardId] ?? 0
+      const onCard = votesOn(ctx.ballot, intent.cardId)
       if (onCard > 0 && !vote.allowMultiplePerCard) return fail('one-per-card')
       return { ok: true, state, ballot: { ...ctx.ballot, [intent.cardId]: onCard + 1 } }
     }
     case 'vote.retract': {
       if (state.vote.status !== 'open') return fail('no-vote')
       if (!ctx.personId) return fail('no-identity')
-      const onCard = ctx.ballot[intent.cardId] ?? 0
+      const onCard = votesOn(ctx.ballot, intent.cardId)
       if (onCard === 0) return fail('not-voted')
-      const ballot = { ...ctx.ballot }
-      if (onCard === 1) delete ballot[intent.cardId]
-      else ballot[intent.cardId] = onCard - 1
+      // Rebuilt rather than assigned: `ballot['__proto__'] = n` would not set an own key.
+      const ballot = Object.fromEntries(Object.entries(ctx.ballot).flatMap(([id, n]) => (id !== intent.cardId ? [[id, n]] : onCard > 1 ? [[id, onCard - 1]] : [])))
       return { ok: true, state, ballot }
     }
     case 'private.set':
@@ -211,6 +210,12 @@ export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
       return done(state)
   }
 }
+
+/**
+ * Votes on one card. The card id is the client's: read as an own key only, or "toString"
+ * would read a function and turn the ballot into NaN, which no vote limit ever stops.
+ */
+const votesOn = (ballot: Ballot, cardId: string): number => (Object.hasOwn(ballot, cardId) && typeof ballot[cardId] === 'number' ? ballot[cardId] : 0)
 
 const done = (state: FacilitationState): IntentOutcome => ({ ok: true, state })
 const fail = (error: IntentError): IntentOutcome => ({ ok: false, error })

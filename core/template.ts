@@ -1,3 +1,5 @@
+import { isForbiddenKey } from './validation/json.ts'
+
 /**
  * Board templates are data (templates/*.json). This module is their schema: the types and one
  * validator whose errors name the field, so that a municipality editing its own template file
@@ -44,6 +46,9 @@ export class TemplateError extends Error {
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/
+// Task, path and sector ids become keys of a card's id sets and of lookups by id: never a
+// name that reaches an object's prototype.
+const isId = (id: string) => ID.test(id) && !isForbiddenKey(id)
 const COLOR = /^#[0-9a-fA-F]{6}$/
 const LAYOUTS: readonly TemplateLayout[] = ['circle', 'matrix', 'none']
 
@@ -64,7 +69,7 @@ export function validateTemplate(value: unknown, source: string): Template {
       const f = `${field}[${i}]`
       const item = obj(raw, f)
       const id = str(item.id, `${f}.id`, 63)
-      if (!ID.test(id)) fail(`${f}.id`, 'must be lower-case letters, digits and dashes')
+      if (!isId(id)) fail(`${f}.id`, 'must be lower-case letters, digits and dashes (not constructor or prototype)')
       if (seen.has(id)) fail(`${f}.id`, `duplicate id "${id}"`)
       seen.add(id)
       const color = str(item.color, `${f}.color`, 7)
@@ -75,7 +80,7 @@ export function validateTemplate(value: unknown, source: string): Template {
 
   const t = obj(value, '(root)')
   const id = str(t.id, 'id', 63)
-  if (!ID.test(id)) fail('id', 'must be lower-case letters, digits and dashes')
+  if (!isId(id)) fail('id', 'must be lower-case letters, digits and dashes (not constructor or prototype)')
   const layout = t.layout as TemplateLayout
   if (!LAYOUTS.includes(layout)) fail('layout', `must be one of ${LAYOUTS.join(', ')}`)
   const template: Template = {

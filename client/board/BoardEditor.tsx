@@ -6,7 +6,7 @@ import { ActivityLayer } from '../activity/ActivityLayer.tsx'
 import { ActivityToggles } from '../activity/ActivityToggles.tsx'
 import { useActivityView } from '../activity/useActivityView.ts'
 import type { Session } from '../api.ts'
-import { canvasComponents, canvasOverrides, canvasTools, startCanvas } from '../canvas/index.ts'
+import { canvasComponents, canvasOptions, canvasOverrides, canvasTools, startCanvas } from '../canvas/index.ts'
 import { ExportButton, type BoardRef } from '../export/ExportButton.tsx'
 import { tldrawLicenseKey } from '../config.ts'
 import { useI18n } from '../i18n/I18nProvider.tsx'
@@ -94,6 +94,7 @@ export function BoardEditor({ connection, session, profile }: { connection: Boar
             shapeUtils={snurraShapeUtils}
             tools={tools}
             components={canvasComponents}
+            options={canvasOptions}
             overrides={canvasOverrides}
             assetUrls={assetUrls}
             licenseKey={tldrawLicenseKey()}

@@ -19,7 +19,12 @@ export const canvasComponents: TLComponents = {
   OnTheCanvas: Connections,
   InFrontOfTheCanvas: CanvasFront,
   Toolbar: SnurraToolbar,
+  // A board has one page (core/circle.ts); the server refuses any other page record.
+  PageMenu: null,
 }
+
+/** For <Tldraw options>: no second page from a menu, action or shortcut either. */
+export const canvasOptions = { maxPages: 1 }
 
 const TOOL_LABEL = `tool.${CONNECT_TOOL}`
 // tldraw names a selected shape to screen readers by `tool.<shape type>`: without one it reads the key.

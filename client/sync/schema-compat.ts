@@ -16,9 +16,10 @@ export function compareSchema(stored: SerializedSchema | null | undefined, ours:
   const mine = (ours as { sequences: Record<string, number> }).sequences
   let older = false
   for (const [id, version] of Object.entries(theirs)) {
-    if (!(id in mine) || version > mine[id]) return 'newer'
+    // Own keys only: a stored sequence named "constructor" is one we do not know.
+    if (!Object.hasOwn(mine, id) || version > mine[id]) return 'newer'
     if (version < mine[id]) older = true
   }
-  for (const id of Object.keys(mine)) if (!(id in theirs)) older = true
+  for (const id of Object.keys(mine)) if (!Object.hasOwn(theirs, id)) older = true
   return older ? 'older' : 'same'
 }

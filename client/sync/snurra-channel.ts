@@ -107,8 +107,8 @@ export class SnurraChannel {
 
   private setBallot(round: unknown, ballot: unknown): void {
     if (typeof round !== 'number' || typeof ballot !== 'object' || ballot === null) return
-    const clean: Ballot = {}
-    for (const [card, n] of Object.entries(ballot)) if (typeof n === 'number' && n > 0) clean[card] = n
+    // Rebuilt from entries: card ids are keys, and `clean['__proto__'] = n` would not make one.
+    const clean: Ballot = Object.fromEntries(Object.entries(ballot).filter(([, n]) => typeof n === 'number' && n > 0))
     this.ballot.set({ round, ballot: clean })
   }
 

@@ -1,7 +1,7 @@
 import { MAX_PATH_LABEL } from '../paths.ts'
 import { jsonEqual } from '../record-store.ts'
 import { validateTemplate, type Template } from '../template.ts'
-import { isPlainObject, jsonProblem } from './json.ts'
+import { isForbiddenKey, isPlainObject, jsonProblem } from './json.ts'
 import { snurraSerializedSchema } from './schema.ts'
 
 /** The board title's limit, as `POST /api/boards` has it. */
@@ -52,7 +52,7 @@ const PATH_KEYS = new Set(['label', 'order', 'taskId'])
  * when set, names one of the template's main tasks. Returns the problem, or null.
  */
 export function validatePathEntry(id: string, entry: unknown, template: Pick<Template, 'tasks'> | null): string | null {
-  if (!PATH_ID.test(id)) return 'a path id is lower-case letters, digits and dashes, at most 63'
+  if (!PATH_ID.test(id) || isForbiddenKey(id)) return 'a path id is lower-case letters, digits and dashes, at most 63, and not constructor or prototype'
   if (entry === undefined) return null
   if (!isPlainObject(entry)) return 'a path must be an object'
   for (const key of Object.keys(entry)) if (!PATH_KEYS.has(key)) return 'a path holds only label, order and taskId'

@@ -46,19 +46,15 @@ const CARD_TEXT_LIMITS: Record<string, number> = {
 /**
  * Whether `value` may be stored as a board record (the unflattened object of
  * core/record-store.ts), judged on its own. Links to other records are RecordLinks' job.
- * Never throws; the problem names fields and types, never the client's text.
+ * Never throws; the problem (at most 300 characters) names fields, types and keys,
+ * never a value the client wrote (it may be card text, not ours to log).
  */
 export function validateRecord(value: unknown): RecordVerdict {
   const fail = (problem: string): RecordVerdict => ({ ok: false, problem })
+  const form = recordFormProblem(value)
+  if (form) return fail(form)
   if (!isPlainObject(value)) return fail('a record must be an object')
-  const json = jsonProblem(value, RECORD_LIMITS, 'record')
-  if (json) return fail(json)
-  const { id, typeName } = value
-  if (typeof id !== 'string' || id.length > RECORD_LIMITS.maxIdLength) return fail('the id must be a string of at most 200 characters')
-  if (typeof typeName !== 'string' || !BOARD_TYPE_NAMES.has(typeName)) return fail('the typeName is not one a board holds')
-  if (!id.startsWith(typeName + ':') || id.length === typeName.length + 1) return fail(`the id of a ${typeName} must start with "${typeName}:"`)
-  if (typeName === 'document' && id !== DOCUMENT_ID) return fail(`the only document is ${DOCUMENT_ID}`)
-  if (typeName === 'page' && id !== PAGE_ID) return fail(`the only page is ${PAGE_ID}`)
+  const typeName = value.typeName as string
 
   // tldraw's own validator for the type: every default shape's props, our card, segment and cell
   // props, and index keys (T.indexKey already refuses "", "zzz" and "a10").
@@ -72,6 +68,24 @@ export function validateRecord(value: unknown): RecordVerdict {
     if (problem) return fail(problem)
   }
   return { ok: true, record: value as JsonRecord }
+}
+
+/**
+ * What validateRecord checks before tldraw's schema: plain bounded JSON without prototype keys,
+ * a board type, an id of that type, the one document and page. A record of an older schema is
+ * judged by this before it is migrated.
+ */
+export function recordFormProblem(value: unknown): string | null {
+  if (!isPlainObject(value)) return 'a record must be an object'
+  const json = jsonProblem(value, RECORD_LIMITS, 'record')
+  if (json) return json
+  const { id, typeName } = value
+  if (typeof id !== 'string' || id.length > RECORD_LIMITS.maxIdLength) return 'the id must be a string of at most 200 characters'
+  if (typeof typeName !== 'string' || !BOARD_TYPE_NAMES.has(typeName)) return 'the typeName is not one a board holds'
+  if (!id.startsWith(typeName + ':') || id.length === typeName.length + 1) return `the id of a ${typeName} must start with "${typeName}:"`
+  if (typeName === 'document' && id !== DOCUMENT_ID) return `the only document is ${DOCUMENT_ID}`
+  if (typeName === 'page' && id !== PAGE_ID) return `the only page is ${PAGE_ID}`
+  return null
 }
 
 /**

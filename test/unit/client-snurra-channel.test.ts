@@ -99,6 +99,15 @@ describe('the Snurra channel on the board socket', () => {
     expect(readRefusal({ t: 'rejected', reason: 'new-reason', records: [] })).toEqual({ reason: 'invalid' })
     expect(readRefusal({ t: 'rejected', reason: 'drafts-full', records: 'shape:a' })).toEqual({ reason: 'drafts-full' })
   })
+
+  it('keeps every card id of a ballot as its own key, "__proto__" too', () => {
+    const fake = fakeProvider()
+    const channel = new SnurraChannel(fake.provider as unknown as WebsocketProvider)
+    fake.deliver({ t: 'ballot', round: 1, ballot: JSON.parse('{"__proto__": 2, "shape:a": 1, "shape:b": "x"}') })
+    const { ballot } = channel.ballot.get()
+    expect(Object.getPrototypeOf(ballot)).toBe(Object.prototype)
+    expect(Object.entries(ballot)).toEqual([['__proto__', 2], ['shape:a', 1]])
+  })
 })
 
 describe('vote results and the timer display', () => {

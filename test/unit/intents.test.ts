@@ -346,7 +346,21 @@ describe('applyIntent: voting', () => {
     expect(vote(initialFacilitation(), retract('shape:card-1'), { 'shape:card-1': 1 })).toEqual({ ok: false, error: 'no-vote' })
   })
 
+  it('a card id named like a prototype property is just an unknown card: the vote limit holds', () => {
+    const s = open({ votesPerPerson: 2 })
+    for (const id of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(vote(s, retract(id), { 'shape:card-1': 1 }), id).toEqual({ ok: false, error: 'not-voted' })
+      expect(vote(s, cast(id), {}, { cardExists: () => true }), id).toMatchObject({ ok: true, ballot: { [id]: 1 } })
+    }
+    expect(vote(s, retract('__proto__'), JSON.parse('{"__proto__": 2}'))).toEqual({ ok: true, state: s, ballot: JSON.parse('{"__proto__": 1}') })
+    // Two votes cast: a third is refused whatever the card id.
+    expect(vote(s, cast('shape:card-3'), JSON.parse('{"shape:card-1": 1, "__proto__": 1}'))).toEqual({ ok: false, error: 'no-votes-left' })
+  })
+
   it('tally counts votes per card and people who voted', () => {
+    // Card ids are own keys of the result, even "__proto__"; no prototype is touched.
+    expect(tally([JSON.parse('{"__proto__": 2, "constructor": 1}'), { constructor: 1 }])).toEqual({ results: JSON.parse('{"__proto__": 2, "constructor": 2}'), voters: 2 })
+    expect(Object.prototype).not.toHaveProperty('2')
     expect(tally([{ a: 2, b: 1 }, { b: 1 }, {}, { a: 0 }])).toEqual({ results: { a: 2, b: 2 }, voters: 2 })
     expect(tally([])).toEqual({ results: {}, voters: 0 })
   })

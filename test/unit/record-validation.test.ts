@@ -6,7 +6,7 @@ import { seedBoard } from '../../core/board-doc.ts'
 import { metaOf, pathsOf } from '../../core/board-meta.ts'
 import { appendPaths } from '../../core/paths.ts'
 import { readAllRecords, type JsonRecord } from '../../core/record-store.ts'
-import { migrateRecord, RecordLinks, validateMetaEntry, validatePathEntry, validateRecord, snurraSerializedSchema } from '../../core/record-validation.ts'
+import { judgeRecordChanges, migrateRecord, RecordLinks, validateMetaEntry, validatePathEntry, validateRecord, snurraSerializedSchema } from '../../core/record-validation.ts'
 import { createSnurraSchema } from '../../core/shapes.ts'
 import { validateTemplate, type Template } from '../../core/template.ts'
 import { cardRecord } from '../helpers/records.ts'
@@ -154,6 +154,74 @@ describe('RecordLinks', () => {
   })
 })
 
+describe('judgeRecordChanges', () => {
+  it('each record on its own, then the links; accepted changes are ready to commit', () => {
+    const records = clientRecords()
+    const links = new RecordLinks(records)
+    const frame = captured('frame')
+    const newCard = { ...card({ id: 'shape:new' }), parentId: frame.id }
+    const ok = judgeRecordChanges(links, [['shape:new', newCard], [captured('note').id, null]])
+    expect(ok.problems).toEqual([])
+    links.commit(ok.records)
+    expect(links.has('shape:new')).toBe(true)
+    expect(links.has(captured('note').id)).toBe(false)
+
+    const bad = judgeRecordChanges(links, [['shape:bad', card({ id: 'shape:bad', index: 'zzz' })], ['shape:x', card({ id: 'shape:x', parentId: 'shape:x' })]])
+    expect(bad.problems).toEqual([expect.stringMatching(/^shape:bad: .*index/)])
+    // Links are judged once every record is valid on its own.
+    expect(judgeRecordChanges(links, [['shape:x', card({ id: 'shape:x', parentId: 'shape:x' })]]).problems).toEqual([expect.stringMatching(/^shape:x: .*itself/)])
+    expect(judgeRecordChanges(links, [['shape:y', card({ id: 'shape:z' })]]).problems).toEqual([expect.stringMatching(/^shape:y: .*id/)])
+    expect(judgeRecordChanges(links, [[frame.id, undefined]]).problems).toHaveLength(1)
+  })
+})
+
+describe('bounded cost', () => {
+  it('a huge value is refused after at most the limit of reads, not walked whole', () => {
+    let reads = 0
+    const huge = new Proxy(new Array(1_000_000).fill(1), {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+        return Reflect.get(target, key, receiver)
+      },
+    })
+    expect(problemOf(card({ meta: { huge } }))).toMatch(/more than 50000 values/)
+    expect(reads).toBeLessThanOrEqual(50_000)
+  })
+
+  it('RecordLinks looks at the changed records and their parents, whatever the board size', () => {
+    const page = { id: 'page:page', typeName: 'page', name: '', index: 'a1', meta: {} } as JsonRecord
+    const shapes = (n: number) => Array.from({ length: n }, (_, i) => ({ ...cardRecord(i), parentId: 'page:page' }) as JsonRecord)
+    // A chain of 10 frames-in-frames, and a change that moves a card to its bottom.
+    const chain = Array.from({ length: 10 }, (_, i) => ({ ...cardRecord(`chain${i}`), parentId: i === 0 ? 'page:page' : `shape:card-chain${i - 1}` }) as JsonRecord)
+    const move = new Map([['shape:card-0', { ...cardRecord(0), parentId: 'shape:card-chain9' } as JsonRecord]])
+    const lookups = (links: RecordLinks) => {
+      const get = Map.prototype.get
+      const has = Map.prototype.has
+      let n = 0
+      Map.prototype.get = function (this: Map<unknown, unknown>, key: unknown) {
+        n++
+        return get.call(this, key)
+      }
+      Map.prototype.has = function (this: Map<unknown, unknown>, key: unknown) {
+        n++
+        return has.call(this, key)
+      }
+      try {
+        expect(links.problems(move)).toEqual([])
+        expect(links.problems(new Map([['shape:card-chain0', null]]))).toHaveLength(1)
+      } finally {
+        Map.prototype.get = get
+        Map.prototype.has = has
+      }
+      return n
+    }
+    const small = lookups(new RecordLinks([page, ...chain, ...shapes(10)]))
+    const large = lookups(new RecordLinks([page, ...chain, ...shapes(20_000)]))
+    expect(large).toBe(small)
+    expect(small).toBeLessThan(100)
+  })
+})
+
 describe('migrateRecord', () => {
   it('brings a text shape of an older schema (plain text, before rich text) up to ours', () => {
     const current = snurraSerializedSchema() as { schemaVersion: number; sequences: Record<string, number> }
@@ -190,6 +258,9 @@ describe('validateMetaEntry and validatePathEntry', () => {
     expect(validateMetaEntry('evil', 1)).not.toBeNull()
     expect(validateMetaEntry('template', JSON.parse('{"__proto__": {"x": 1}}'))).not.toBeNull()
     expect(validateMetaEntry('template', { id: 'x' })).not.toBeNull()
+    const tpl = template('hallunda-norsborg')
+    expect(validateMetaEntry('template', tpl)).toBeNull()
+    expect(validateMetaEntry('template', { ...tpl, tasks: [...tpl.tasks, { id: 'constructor', label: 'Ny', color: '#123456' }] })).not.toBeNull()
     expect(validateMetaEntry('title', 'x'.repeat(201))).not.toBeNull()
     expect(validateMetaEntry('createdAt', Infinity)).not.toBeNull()
     expect(validateMetaEntry('title', undefined)).not.toBeNull()
@@ -206,7 +277,7 @@ describe('validateMetaEntry and validatePathEntry', () => {
     expect(validatePathEntry('abc', { label: 'x', order: NaN }, tpl)).not.toBeNull()
     expect(validatePathEntry('abc', { label: 'x'.repeat(201), order: 1 }, tpl)).not.toBeNull()
     expect(validatePathEntry('abc', { label: 'x', order: 1, extra: 1 }, tpl)).not.toBeNull()
-    expect(validatePathEntry('__proto__', { label: 'x', order: 1 }, tpl)).not.toBeNull()
+    for (const id of ['__proto__', 'constructor', 'prototype', 'A', '']) expect(validatePathEntry(id, { label: 'x', order: 1 }, tpl), id).not.toBeNull()
     expect(validatePathEntry('abc', undefined, tpl)).toBeNull()
   })
 })
