@@ -14,7 +14,7 @@
  *   `/metrics`, the longest delay since the previous scrape): scraped just before the update,
  *   then after it was handled, so the second scrape covers exactly the attack.
  * An update still being handled after the give-up time (60 s; quick: 10 s) is reported as "≥" that
- * time and the server is killed and restarted for the next attack.
+ * time. Every attack gets a fresh server process, stopped (killed if stuck) after it.
  */
 import * as Y from 'yjs'
 import { recordsOf, writeRecord } from '../../core/record-store.ts'
@@ -69,26 +69,25 @@ export const scenario: Scenario & { name: string } = {
   title: 'Hostile updates: the worst event-loop stall per update (issue 11)',
   async run(opts: BenchOptions): Promise<ScenarioResult> {
     const giveUpMs = opts.quick ? 10_000 : 60_000
-    let server = await startServer('snurra')
     const figures: HostileFigure[] = []
     for (const attack of [smallEdit, baseline, ...costAttacks]) {
+      // A fresh server each time: nothing left over from the previous attack (a board still
+      // unloading, a stall still running) falls into this one's figures.
+      const server = await startServer('snurra')
       const figure = await measure(server, attack, giveUpMs)
+      await server.stop()
       figures.push(figure)
       const stall = figure.stallMs === null ? 'n/a' : `${figure.gaveUp ? '≥ ' : ''}${figure.stallMs.toFixed(0)}`
       console.log(`  [8] ${attack.name.padEnd(24)} ${(figure.bytes / 1024).toFixed(0).padStart(5)} KB  n=${String(figure.n).padEnd(7)} stall ${stall.padStart(7)} ms  /healthz worst ${figure.healthzWorstMs.toFixed(0).padStart(6)} ms  ${figure.outcome}`)
-      if (figure.gaveUp || figure.outcome.startsWith('server')) {
-        await server.stop()
-        server = await startServer('snurra')
-      }
     }
-    await server.stop()
     console.log(`\n${hostileTable(figures)}\n`)
     const rows: Row[] = figures.flatMap((f): Row[] => [
       {
         scenario: 8,
-        metric: `${f.name}: worst event-loop stall`,
+        // Given up: at least this long (the verdict still counts it).
+        metric: `${f.name}: worst event-loop stall${f.gaveUp ? ', at least' : ''}`,
         unit: 'ms',
-        values: { snurra: f.gaveUp ? `≥ ${f.healthzWorstMs.toFixed(0)}` : (f.stallMs ?? f.healthzWorstMs) },
+        values: { snurra: f.gaveUp ? f.healthzWorstMs : (f.stallMs ?? f.healthzWorstMs) },
         target: { kind: 'lte', limit: 50, text: '≤ 50 ms' },
         note: f.outcome,
       },
@@ -110,7 +109,7 @@ async function measure(server: ServerUnderTest, attack: Attack, giveUpMs: number
     await socket.barrier(giveUpMs)
   }
   const seen = socket.messages.length
-  const lagBefore = await lagMax(server.url) // also resets the server's monitor
+  await lagMax(server.url) // resets the server's monitor: the next scrape covers the attack alone
   const probe = new HealthProbe(server.url, 5, giveUpMs + 5_000)
   const started = performance.now()
   socket.sendUpdate(update)
@@ -126,8 +125,7 @@ async function measure(server: ServerUnderTest, attack: Attack, giveUpMs: number
     stallMs = performance.now() - started
   } else {
     await probe.stop()
-    const lag = await lagMax(server.url)
-    stallMs = lag === null || lagBefore === null ? null : lag
+    stallMs = await lagMax(server.url)
   }
   const refusals = socket.messages.slice(seen).filter((m) => m.t === 'rejected')
   const outcome = gaveUp

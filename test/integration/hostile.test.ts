@@ -146,6 +146,8 @@ async function arena(name: string, role: Role) {
   const board = await s.createBoard(`Fientlig ${name}`)
   const observer = await join(s, board, 'viewer')
   const attacker = await join(s, board, role)
+  // Whatever the server writes when someone joins has reached the observer before `before` is taken.
+  await observer.barrier()
   return { s, board, observer, attacker }
 }
 
@@ -260,5 +262,5 @@ describe('after a restart', () => {
       fresh.terminate()
       await expectExportsWork(s, board)
     }
-  })
+  }, 300_000)
 })
