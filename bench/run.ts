@@ -7,7 +7,7 @@
  * bench/results/<date>-<quick|full>.json (and latest.json).
  *
  * --quick  smaller counts and durations, same code paths (a smoke check, under a minute)
- * --only   a comma-separated list of scenario numbers
+ * --only   a comma-separated list of scenario numbers or names (`--only=hostile` is scenario 8)
  * --profile  also write a V8 CPU profile of each Snurra server child to bench/results/profiles/
  *
  * A missed target is a finding and still exits 0; the run exits 1 only when a benchmark broke.
@@ -25,16 +25,17 @@ import { scenario as coldLoad } from './scenarios/4-cold-load.ts'
 import { scenario as docGrowth } from './scenarios/5-doc-growth.ts'
 import { scenario as browser } from './scenarios/6-browser.ts'
 import { scenario as exportRegister } from './scenarios/7-export.ts'
+import { scenario as hostile } from './scenarios/hostile.ts'
 
-const SCENARIOS: Scenario[] = [fanoutLatency, saturation, idleConnections, coldLoad, docGrowth, browser, exportRegister]
+const SCENARIOS: Array<Scenario & { name?: string }> = [fanoutLatency, saturation, idleConnections, coldLoad, docGrowth, browser, exportRegister, hostile]
 
 const args = process.argv.slice(2)
 const opts: BenchOptions = { quick: args.includes('--quick'), profile: args.includes('--profile') }
 const onlyArg = args.find((a) => a.startsWith('--only='))
-const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map(Number)) : null
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null
 const unknown = args.filter((a) => a !== '--quick' && a !== '--profile' && !a.startsWith('--only='))
 if (unknown.length) {
-  console.error(`unknown arguments: ${unknown.join(' ')}\nusage: npm run bench -- [--quick] [--only=1,3] [--profile]`)
+  console.error(`unknown arguments: ${unknown.join(' ')}\nusage: npm run bench -- [--quick] [--only=1,3|hostile] [--profile]`)
   process.exit(2)
 }
 
@@ -51,7 +52,7 @@ const started = Date.now()
 const results: ScenarioResult[] = []
 let broken = false
 for (const s of SCENARIOS) {
-  if (only && !only.has(s.id)) continue
+  if (only && !only.has(String(s.id)) && !(s.name && only.has(s.name))) continue
   console.log(`\n== ${s.id}. ${s.title}${opts.quick ? ' (quick)' : ''}`)
   const t0 = performance.now()
   try {
