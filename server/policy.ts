@@ -15,7 +15,7 @@ const BOARD_ROOTS = new Set([RECORDS_KEY, META_KEY, PATHS_KEY, FACILITATION_KEY]
  * - nobody writes the facilitation state (only the server, from intents), nor a root the board
  *   does not have;
  * - a viewer writes nothing; a participant writes nothing while the board is locked;
- * - a participant writes shapes and bindings (cards, arrows), never the template layer (nor marks
+ * - a participant writes shapes, bindings and assets (cards, arrows, a pasted image), never the template layer (nor marks
  *   a record as part of it), the page, the document, meta (the schema included) or action paths;
  * - the facilitator writes everything else. What is written is then validated for every role.
  */
@@ -36,9 +36,13 @@ export function judgeWrite(role: Role, locked: boolean, changes: DocChanges): Re
   return forbidden.length ? { reason: 'facilitator-only', records: forbidden, detail: 'writes the template layer, the page or the document' } : null
 }
 
+/** What a participant writes: shapes (cards, arrows), bindings, and assets (a pasted image). */
+const PARTICIPANT_TYPES = new Set(['shape', 'binding', 'asset'])
+
 function facilitatorsOnly(id: string, record: JsonRecord | null): boolean {
-  if (!id.startsWith('shape:') && !id.startsWith('binding:')) return true
-  return record !== null && (record.typeName !== 'shape' && record.typeName !== 'binding' ? true : isTemplateShape(record))
+  const prefix = id.slice(0, id.indexOf(':'))
+  if (!PARTICIPANT_TYPES.has(prefix)) return true
+  return record !== null && (!PARTICIPANT_TYPES.has(record.typeName) || isTemplateShape(record))
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { META_KEY, PATHS_KEY } from '../../core/board-meta.ts'
 import { RECORDS_KEY, unflattenRecord, type JsonRecord } from '../../core/record-store.ts'
+import { FORBIDDEN_KEYS } from '../../core/record-validation.ts'
 import type { DecodedUpdate } from '../protocol.ts'
 import { placeUpdate, type Place } from './placement.ts'
 
@@ -118,8 +119,10 @@ export function changesOf(doc: Y.Doc, decoded: DecodedUpdate): DocChanges {
     if (!list) added.set(owner, (list = []))
     for (const value of values) {
       if (root === PATHS_KEY) list.push([key, value])
-      else if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && value[0].length <= MAX_KEY_CHARS) list.push([value[0], value[1]])
-      else return fail('a record entry that is not a [key, value] pair')
+      else if (!(Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && value[0].length <= MAX_KEY_CHARS)) return fail('a record entry that is not a [key, value] pair')
+      // Reading would skip such a key (core/record-store.ts), so validation would never see it: refused here.
+      else if (value[0].split('.').some((part) => FORBIDDEN_KEYS.has(part))) return fail('a record key names __proto__, constructor or prototype')
+      else list.push([value[0], value[1]])
     }
     touch(root, entry)
   }

@@ -73,9 +73,6 @@ describe('changesOf: records', () => {
     expectAftersApplied(server, update)
   })
 
-  // PRODUCT BUG (see the report): `before` is null whenever the update deletes the record's
-  // entry (changes.ts takes `before` only from an entry that is not being deleted), so the write
-  // rules cannot see that a deleted or replaced record was a template shape.
   it('a deletion: before, no after', () => {
     const { server, change, changes } = boardPair()
     const update = change((d) => deleteRecord(recordsOf(d), 'shape:card-1'))
@@ -128,7 +125,6 @@ describe('changesOf: records', () => {
     expectAftersApplied(server, update)
   })
 
-  // PRODUCT BUG (see the report): as above, `before` comes out null.
   it('a record whose entry is replaced by a new array: the new pairs only', () => {
     const { server, change, changes } = boardPair()
     const replacement = { ...card1, x: -5, props: { ...(card1.props as object), title: 'Ersatt' } }

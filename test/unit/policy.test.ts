@@ -91,8 +91,6 @@ describe('judgeWrite: the role table', () => {
     expect(judgeWrite('viewer', true, c), 'viewer, locked').toEqual(NO_VIEWER)
   })
 
-  // SUSPECTED PRODUCT BUG (see the report): the browser writes an asset record when someone pastes
-  // or uploads an image (core/validation/record.ts lists them); participants are refused it.
   it('a participant may add an image (its asset record)', () => {
     expect(judgeWrite('participant', false, changes({ records: { 'asset:img': [null, asset] } }))).toBeNull()
   })
@@ -157,8 +155,6 @@ describe('judgeWrite on real updates', () => {
     expect(setup().judge('facilitator', moved)).toBeNull()
   })
 
-  // PRODUCT BUG (see the report): changes.ts gives `before: null` for a record the update deletes
-  // or replaces, so a template segment deleted or replaced by a participant looks like a plain shape.
   it('the template layer is the facilitator’s: deleting or replacing a segment', () => {
     const { judge, server } = setup()
     const task = taskSegmentIds(server)[0]

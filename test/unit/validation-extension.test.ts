@@ -182,9 +182,6 @@ describe('Validation in a room', () => {
     expect(other.seen().updates + sender.seen().updates).toBe(0)
   })
 
-  // PRODUCT BUG (see the report): a pair whose key has a `__proto__` part is dropped when
-  // changes.ts rebuilds the record, so validation never sees it: the update is accepted, stored
-  // and broadcast with the pair in it (harmless to read back, but the issue asks for a refusal).
   it('refuses a record with a __proto__ key', async () => {
     const { server, change } = boardPair()
     const { store, sender, other, send } = await openRoom(server)
