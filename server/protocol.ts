@@ -2,6 +2,8 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { MESSAGE_SNURRA, readSnurraPayload } from '../core/messages.ts'
+import { UPDATE_LIMITS } from './pipeline/limits.ts'
+import { countStructs } from './pipeline/struct-count.ts'
 
 /**
  * The y-websocket wire format, decoded strictly: every frame is exactly one message, and
@@ -19,7 +21,8 @@ export const SYNC_UPDATE = 2
 
 export type ClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'update'; update: Uint8Array; decoded: DecodedUpdate }
+  /** `decoded` is null for an update over UPDATE_LIMITS.structs: refused without being decoded. */
+  | { type: 'update'; update: Uint8Array; decoded: DecodedUpdate | null }
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'query-awareness' }
   | { type: 'auth' }
@@ -55,6 +58,8 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
         return { type: 'sync-step1', stateVector: payload }
       }
       if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
+        // Counted before decoding: building a 1 MiB update's items is itself the cost to bound.
+        if (overStructCap(payload)) return { type: 'update', update: payload, decoded: null }
         // Decoded once here; the write rules and the redundancy check reuse it.
         const decoded = Y.decodeUpdate(payload)
         checkCausality(decoded.structs)
@@ -75,6 +80,14 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
       return { type: 'snurra', payload: readSnurraPayload(decoder) }
     default:
       throw new ProtocolError(`unknown message type ${type}`)
+  }
+}
+
+function overStructCap(update: Uint8Array): boolean {
+  try {
+    return countStructs(update, UPDATE_LIMITS.structs) === null
+  } catch {
+    return false // not an update: Y.decodeUpdate says why
   }
 }
 

@@ -2,8 +2,8 @@ import type { SerializedSchema } from '@tldraw/store'
 import * as Y from 'yjs'
 import { metaOf, pathsOf, readMeta } from '../../core/board-meta.ts'
 import { PAGE_ID } from '../../core/circle.ts'
-import { migrateRecord, RecordLinks, snurraSchema, snurraSerializedSchema, validateMetaEntry, validatePathEntry, validateRecord } from '../../core/record-validation.ts'
-import { deleteRecord, jsonEqual, readRecord, recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
+import { isForbiddenKey, migrateRecord, RecordLinks, snurraSchema, snurraSerializedSchema, validateMetaEntry, validatePathEntry, validateRecord } from '../../core/record-validation.ts'
+import { deleteRecord, jsonEqual, readEntries, readRecord, recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
 
 /** One thing taken out of a board on load: where it was, what it held, and why. */
 export interface QuarantineEntry {
@@ -42,6 +42,7 @@ export function checkLoadedBoard(doc: Y.Doc, now = Date.now()): LoadCheck {
 
   const valid = new Map<string, JsonRecord>()
   const rewrite = new Map<string, JsonRecord>()
+  const recreate = new Set<string>()
   const drop: string[] = []
   recordsOf(doc).forEach((entries, id) => {
     const raw = entries instanceof Y.Array ? readRecord(entries) : null
@@ -54,6 +55,15 @@ export function checkLoadedBoard(doc: Y.Doc, now = Date.now()): LoadCheck {
     }
     valid.set(id, verdict.record)
     if (fromSchema) rewrite.set(id, verdict.record)
+    // Reading skips pairs under a prototype key, so the record validates; the pairs themselves
+    // are kept aside and the record is written again without them.
+    const pairs = readEntries(entries as Y.Array<[string, unknown]>)
+    const poisoned = [...pairs].filter(([key]) => key.split('.').some(isForbiddenKey))
+    if (poisoned.length) {
+      hold('record', id, Object.fromEntries(poisoned.map(([key, value]) => [key.replace(/__proto__|constructor|prototype/g, (k) => `[${k}]`), value])), 'pairs under a prototype key')
+      recreate.add(id)
+      rewrite.set(id, verdict.record)
+    }
   })
 
   // Links, judged among the valid records. A round can expose more (a binding to a dropped shape).
@@ -104,6 +114,7 @@ export function checkLoadedBoard(doc: Y.Doc, now = Date.now()): LoadCheck {
     repair() {
       const records = recordsOf(doc)
       for (const id of drop) deleteRecord(records, id)
+      for (const id of recreate) deleteRecord(records, id)
       for (const record of rewrite.values()) writeRecord(records, record)
       if (fixSchema) meta.set('schema', ours)
       for (const key of dropMeta) meta.delete(key)

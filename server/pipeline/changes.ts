@@ -118,7 +118,10 @@ export function changesOf(doc: Y.Doc, decoded: DecodedUpdate): DocChanges {
     let list = added.get(owner)
     if (!list) added.set(owner, (list = []))
     for (const value of values) {
-      if (root === PATHS_KEY) list.push([key, value])
+      if (root === PATHS_KEY) {
+        if (key !== null && FORBIDDEN_KEYS.has(key)) return fail('an action path field named __proto__, constructor or prototype')
+        list.push([key, value])
+      }
       else if (!(Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && value[0].length <= MAX_KEY_CHARS)) return fail('a record entry that is not a [key, value] pair')
       // Reading would skip such a key (core/record-store.ts), so validation would never see it: refused here.
       else if (value[0].split('.').some((part) => FORBIDDEN_KEYS.has(part))) return fail('a record key names __proto__, constructor or prototype')
@@ -161,7 +164,7 @@ export function changesOf(doc: Y.Doc, decoded: DecodedUpdate): DocChanges {
     if (created?.length) fields = new Map(added.get(created[created.length - 1]) ?? [])
     else if (!current || current.deleted) fields = null
     else fields = new Map([...liveFields(current.type as Y.Map<unknown>, isDeleted), ...(added.get(current.item) ?? [])])
-    out.paths.set(id, fields && (Object.fromEntries([...fields].filter(([k]) => k !== null && k !== '__proto__')) as Record<string, unknown>))
+    out.paths.set(id, fields && (Object.fromEntries([...fields].filter(([k]) => k !== null && !FORBIDDEN_KEYS.has(k))) as Record<string, unknown>))
   }
   return out
 }

@@ -5,21 +5,9 @@ import type { DecodedUpdate } from '../protocol.ts'
 import type { Connection, Proposal, Refusal, RoomExtension, RoomOptions, RoomStore } from '../room-types.ts'
 import { changesOf } from './changes.ts'
 import { addsNothing } from './adds-nothing.ts'
+import { UPDATE_LIMITS } from './limits.ts'
 
-/**
- * Per-update caps, so that any frame within MAX_PAYLOAD_BYTES is judged and applied in bounded
- * time. Yjs's cost grows faster than linearly with both (measured in bench/RESULTS.md, "hostile"):
- * 1,000 splitting deletions cost ~20 ms, 10,000 several seconds; 5,000 items one placement pass
- * and ~30 ms in Yjs. A real client's edit is a few items; a reconnect after a long offline
- * session that passes them is refused as `too-large`, and its rebase then writes each changed
- * record once, which fits.
- */
-export const UPDATE_LIMITS = {
-  /** Structs (items and garbage-collected ranges) in one update. */
-  structs: 5_000,
-  /** Delete ranges that cut a live item in two. */
-  splits: 1_000,
-} as const
+export { UPDATE_LIMITS } from './limits.ts'
 
 /** Origin of accepted client updates while they are held back (applied, not yet stored or sent). */
 export const HELD_ORIGIN = 'snurra-held'
@@ -44,7 +32,8 @@ export interface PipelineHost {
 interface Pending {
   conn: Connection
   update: Uint8Array
-  decoded: DecodedUpdate
+  /** null: over the struct cap, never decoded (protocol.ts). */
+  decoded: DecodedUpdate | null
 }
 
 /**
@@ -66,7 +55,7 @@ export class WritePipeline {
   constructor(private readonly host: PipelineHost) {}
 
   /** Queues an update; returns true when it starts a batch (the caller then schedules `commit`). */
-  add(conn: Connection, update: Uint8Array, decoded: DecodedUpdate): boolean {
+  add(conn: Connection, update: Uint8Array, decoded: DecodedUpdate | null): boolean {
     return this.batch.push({ conn, update, decoded }) === 1
   }
 
@@ -76,8 +65,13 @@ export class WritePipeline {
     const accepted: Pending[] = []
     for (const pending of batch) {
       const { conn, update, decoded } = pending
-      if (!host.isConnected(conn) || addsNothing(host.doc, decoded)) continue
-      const proposal = this.propose(pending)
+      if (!host.isConnected(conn)) continue
+      if (decoded === null) {
+        this.refuse(conn, { reason: 'too-large', detail: `over ${UPDATE_LIMITS.structs} structs` })
+        continue
+      }
+      if (addsNothing(host.doc, decoded)) continue
+      const proposal = this.propose({ conn, update, decoded })
       let refusal: Refusal | null
       try {
         refusal = 'reason' in proposal ? proposal : this.judge(proposal)
@@ -109,7 +103,7 @@ export class WritePipeline {
   }
 
   /** The proposal, or a refusal when the update is over a cap or does not fit the document. */
-  private propose({ conn, update, decoded }: Pending): Proposal | Refusal {
+  private propose({ conn, update, decoded }: Pending & { decoded: DecodedUpdate }): Proposal | Refusal {
     if (decoded.structs.length > UPDATE_LIMITS.structs) return { reason: 'too-large', detail: `${decoded.structs.length} structs` }
     const changes = changesOf(this.host.doc, decoded)
     if (changes.splits > UPDATE_LIMITS.splits) return { reason: 'too-large', detail: `${changes.splits} splitting deletions` }
