@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { metaOf } from '../../core/board-meta.ts'
+import { isForbiddenKey } from '../../core/record-validation.ts'
 import { recordsOf, writeRecord, type JsonRecord } from '../../core/record-store.ts'
 import { startServer, type SnurraServer } from '../../server/app.ts'
 import { readConfig } from '../../server/config.ts'
@@ -152,6 +153,15 @@ describe('a board poisoned in storage', () => {
     for (const role of ['participant', 'viewer'] as const) expect(await pages[role].getByTestId('quarantine-notice').count()).toBe(0)
     await notice.getByRole('button').click()
     await expect.poll(() => notice.count()).toBe(0)
+
+    // No pair with a forbidden key is left in what the server serves (soft: the rest still runs).
+    const forbidden: string[] = []
+    recordsOf(storedDoc(dataDir, board.id)).forEach((entries, id) => {
+      for (const pair of entries instanceof Y.Array ? entries.toArray() : []) {
+        if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].split('.').some(isForbiddenKey)) forbidden.push(`${id} ${pair[0]}`)
+      }
+    })
+    expect.soft(forbidden).toEqual([])
 
     // No polluted prototype in any page.
     for (const page of Object.values(pages)) expect(await page.evaluate(() => 'template' in {} || 'isAdmin' in {})).toBe(false)
