@@ -3,6 +3,7 @@ import type { Role } from '../../core/roles.ts'
 import { useT } from '../i18n/I18nProvider.tsx'
 import type { BoardStore } from '../sync/board-store.ts'
 import type { BoardConnection } from '../sync/connection.ts'
+import { QuarantineNotice } from './QuarantineNotice.tsx'
 
 /** Messages about the board as a whole, announced to screen readers as they appear. */
 export function BoardBanners({ connection, board, role }: { connection: BoardConnection; board: BoardStore; role: Role }) {
@@ -44,6 +45,7 @@ export function BoardBanners({ connection, board, role }: { connection: BoardCon
           {t('status.tooBig')}
         </p>
       )}
+      <QuarantineNotice connection={connection} facilitator={role === 'facilitator'} />
       {role === 'viewer' && (
         <p className="banner banner--info" data-testid="viewer-notice">
           {t('board.readonlyViewer')}

@@ -29,6 +29,11 @@ export function readRefusal(message: Record<string, unknown>): Refusal {
   return { reason, records: records.filter((id): id is string => typeof id === 'string').slice(0, MAX_REJECTED_IDS) }
 }
 
+/** A count from the server, as a whole number of records; anything else counts as none. */
+export function readCount(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0
+}
+
 const RESULT_TIMEOUT_MS = 10_000
 
 /**
@@ -43,6 +48,8 @@ export class SnurraChannel {
   readonly ballot: Atom<{ round: number; ballot: Ballot }> = atom('ballot', { round: 0, ballot: {} })
   /** Set when the server refused one of our updates: our local copy has diverged. */
   readonly rejected: Atom<Refusal | null> = atom('rejected', null)
+  /** Stored records the server kept out of the board when it loaded it (told to the facilitator only). */
+  readonly quarantined: Atom<number> = atom('quarantined', 0)
   private readonly offset = atom('clockOffset', 0)
   private nextId = 1
   private readonly pending = new Map<number, { resolve(result: IntentResult): void; timer: ReturnType<typeof setTimeout> }>()
@@ -101,6 +108,9 @@ export class SnurraChannel {
         return
       case 'rejected':
         this.rejected.set(mergeRefusals(this.rejected.get(), readRefusal(message as unknown as Record<string, unknown>)))
+        return
+      case 'quarantined':
+        this.quarantined.set(readCount(message.count))
         return
     }
   }

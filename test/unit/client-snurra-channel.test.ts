@@ -108,6 +108,18 @@ describe('the Snurra channel on the board socket', () => {
     expect(Object.getPrototypeOf(ballot)).toBe(Object.prototype)
     expect(Object.entries(ballot)).toEqual([['__proto__', 2], ['shape:a', 1]])
   })
+
+  it('keeps the count of quarantined records, and reads a malformed count as none', () => {
+    const fake = fakeProvider()
+    const channel = new SnurraChannel(fake.provider as unknown as WebsocketProvider)
+    expect(channel.quarantined.get()).toBe(0)
+    fake.deliver({ t: 'quarantined', count: 7 })
+    expect(channel.quarantined.get()).toBe(7)
+    for (const count of [-1, 1.5, '3', null, Number.MAX_VALUE]) {
+      fake.deliver({ t: 'quarantined', count } as unknown as ServerSnurraMessage)
+      expect(channel.quarantined.get()).toBe(0)
+    }
+  })
 })
 
 describe('vote results and the timer display', () => {
