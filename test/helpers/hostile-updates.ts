@@ -70,23 +70,28 @@ export function validCard(tag: string, overrides: Partial<JsonRecord> & { props?
 
 const writeCards = (doc: Y.Doc, ...cards: JsonRecord[]) => changeOf(doc, (d) => cards.forEach((c) => writeRecord(recordsOf(d), c)))
 
-/** An object with an own enumerable property named `key` (JSON.parse makes them; `{ __proto__: x }` does not). */
-function withOwn(target: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-  return target
-}
-
 // ---------------------------------------------------------------------------------------------
 // Content attacks: records and values that fail the schema or its invariants
 
+/**
+ * A valid card plus raw `[key, value]` pairs, pushed into its array as a modified client would:
+ * `writeRecord` itself never writes a prototype key (core/record-store.ts skips them).
+ */
+const writeCardWithPairs = (doc: Y.Doc, card: JsonRecord, pairs: Array<[string, unknown]>) =>
+  changeOf(doc, (d) => {
+    const records = recordsOf(d)
+    writeRecord(records, card)
+    ;(records.get(card.id) as Y.Array<[string, unknown]>).push(pairs)
+  })
+
 /** Prototype pollution: a record with a top-level `__proto__.snurraPolluted` property (crashed the server). */
-export const protoKey = (doc: Y.Doc) => writeCards(doc, withOwn(validCard('proto'), '__proto__', { [POLLUTION_KEY]: 'record' }) as JsonRecord)
+export const protoKey = (doc: Y.Doc) => writeCardWithPairs(doc, validCard('proto'), [['__proto__', {}], [`__proto__.${POLLUTION_KEY}`, 'record']])
 
 /** Prototype pollution through `meta.__proto__.snurraPolluted` (meta is free-form JSON in tldraw). */
-export const metaProto = (doc: Y.Doc) => writeCards(doc, validCard('meta-proto', { meta: withOwn({ author: 'x' }, '__proto__', { [POLLUTION_KEY]: 'meta' }) }))
+export const metaProto = (doc: Y.Doc) => writeCardWithPairs(doc, validCard('meta-proto'), [['meta.__proto__', {}], [`meta.__proto__.${POLLUTION_KEY}`, 'meta']])
 
 /** A `constructor.prototype.…` key: harmless to today's unflatten, forbidden by the issue all the same. */
-export const constructorKey = (doc: Y.Doc) => writeCards(doc, validCard('ctor', { props: withOwn({ ...CARD_SIZE, ...defaultActivity(), title: 'x' }, 'constructor', { prototype: { [POLLUTION_KEY]: 'ctor' } }) }))
+export const constructorKey = (doc: Y.Doc) => writeCardWithPairs(doc, validCard('ctor'), [['props.constructor', {}], [`props.constructor.prototype.${POLLUTION_KEY}`, 'ctor']])
 
 /** A card title that is a number, not a string (the CSV export answered 500). */
 export const titleNumber = (doc: Y.Doc) => writeCards(doc, validCard('title-number', { props: { title: 42 } }))
