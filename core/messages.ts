@@ -26,6 +26,8 @@ export type ServerSnurraMessage =
   | { t: 'rejected'; reason: RejectReason; records?: string[] }
   /** To the facilitator on joining: stored records that failed validation and are kept out of the board. */
   | { t: 'quarantined'; count: number }
+  /** On joining a board whose stored data failed its integrity check: it is read-only until restored. */
+  | { t: 'damaged' }
 
 /**
  * Why the server refused an update:
@@ -33,9 +35,10 @@ export type ServerSnurraMessage =
  * - `facilitator-only` / `server-only`: the update writes what only the facilitator / the server may;
  * - `unknown-target`: it builds on changes the server does not have (e.g. an earlier refused one);
  * - `invalid`: a record, a meta value or an action path fails the board's schema or invariants;
- * - `too-large`: over a per-update cap (items, nesting, delete ranges); `drafts-full`: private drafts at their limit.
+ * - `too-large`: over a per-update cap (items, nesting, delete ranges); `drafts-full`: private drafts at their limit;
+ * - `board-full`: the board at MAX_BOARD_BYTES; `damaged`: the board's stored data failed its check, it is read-only.
  */
-export type RejectReason = 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' | 'invalid' | 'too-large' | 'drafts-full'
+export type RejectReason = 'locked' | 'read-only' | 'facilitator-only' | 'server-only' | 'unknown-target' | 'invalid' | 'too-large' | 'drafts-full' | 'board-full' | 'damaged'
 
 /** At most this many record ids are named in one refusal. */
 export const MAX_REJECTED_IDS = 200

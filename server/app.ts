@@ -72,6 +72,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     scaleout,
     onRefused: (reason) => metrics.updatesRefused.inc({ reason }),
     onQuarantined: (count) => metrics.quarantined.inc(count),
+    health,
+    maxBoardBytes: config.quotas.maxBoardBytes,
   })
   const refusals = new RefusalGuard({ burst: config.refusedUpgradesBurst, perMinute: config.refusedUpgradesPerMinute, log })
   const ws = createWebSocketHandler({

@@ -3,6 +3,8 @@ import type { RejectReason } from '../core/messages.ts'
 import { draftsStore } from './drafts-store.ts'
 import { boardWriteRules, draftWriteRules } from './extensions/write-rules.ts'
 import { Validation, type QuarantineStore } from './extensions/validation.ts'
+import { BoardHealth } from './extensions/board-health.ts'
+import type { Health } from './health.ts'
 import type { QuarantineEntry } from './extensions/quarantine.ts'
 import { Facilitation } from './facilitation.ts'
 import type { Logger } from './log.ts'
@@ -24,6 +26,10 @@ export interface BoardsOptions {
   /** Counts refused updates and quarantined records (metrics). */
   onRefused?(reason: RejectReason): void
   onQuarantined?(count: number): void
+  /** Damage found in stored boards is reported here (/healthz). */
+  health: Health
+  /** MAX_BOARD_BYTES. */
+  maxBoardBytes: number
 }
 
 export const privateRoomName = (boardId: string, personId: string) => `${boardId}/private/${personId}`
@@ -32,7 +38,7 @@ const QUARANTINE_KEY = 'quarantine'
 
 /**
  * Opens the rooms of a board: the board itself and each person's private drafts, each a Room
- * with the extensions that give it its rules. A board's, in order: the role rules, validation,
+ * with the extensions that give it its rules. A board's, in order: its health and size, the role rules, validation,
  * facilitation, and the fan-out to other instances. A person's drafts: the drafts rules,
  * validation, the size limit, the fan-out.
  */
@@ -76,7 +82,8 @@ export class Boards {
           }
           const validation = new Validation(room, { log, quarantine: quarantineStore(storage, boardId), onQuarantined: this.opts.onQuarantined })
           const rules = boardWriteRules(() => readFacilitation(room.doc).locked)
-          return [rules, validation, intents, ...(fanout ? [fanout] : [])]
+          const health = new BoardHealth(room, { boardId, log, health: this.opts.health, maxBoardBytes: this.opts.maxBoardBytes })
+          return [health, rules, validation, intents, ...(fanout ? [fanout] : [])]
         },
       })
     })

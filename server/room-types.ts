@@ -57,7 +57,7 @@ export type { ServerSnurraMessage }
 export interface RoomExtension {
   readonly name: string
   /** The stored state is in the document; runs in the room's queue before any client is answered. */
-  onLoaded?(lastSeq: number): void | Promise<void>
+  onLoaded?(stored: StoredBoard): void | Promise<void>
   /** Judges a client's update before anything happens to it. Synchronous and cheap: it runs per update. */
   judge?(proposal: Proposal): Refusal | null
   /**

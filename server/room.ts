@@ -254,7 +254,7 @@ export class Room {
     this.lastSeq = stored.lastSeq
     this.uncompacted = stored.updates.length
     this.loaded = true
-    for (const extension of this.extensionList) await extension.onLoaded?.(stored.lastSeq)
+    for (const extension of this.extensionList) await extension.onLoaded?.(stored)
     await this.compactIfDue()
   }
 

@@ -11,6 +11,7 @@ export function BoardBanners({ connection, board, role }: { connection: BoardCon
   const compat = useValue('schema', () => board.schemaCompat.get(), [board])
   const closed = useValue('closed', () => connection.closed.get(), [connection])
   const tooBig = useValue('tooBig', () => connection.tooBig.get(), [connection])
+  const damaged = useValue('damaged', () => connection.channel.damaged.get(), [connection])
 
   const closedText =
     closed?.kind === 'unauthorized'
@@ -46,6 +47,11 @@ export function BoardBanners({ connection, board, role }: { connection: BoardCon
         </p>
       )}
       <QuarantineNotice connection={connection} facilitator={role === 'facilitator'} />
+      {damaged && (
+        <p className="banner banner--warning" data-testid="damaged-banner">
+          {t('status.boardDamaged')}
+        </p>
+      )}
       {role === 'viewer' && (
         <p className="banner banner--info" data-testid="viewer-notice">
           {t('board.readonlyViewer')}

@@ -14,6 +14,8 @@ const REASONS: Record<RejectReason, MessageKey> = {
   'unknown-target': 'refusal.unknownTarget',
   invalid: 'refusal.invalid',
   'too-large': 'refusal.tooLarge',
+  'board-full': 'refusal.boardFull',
+  damaged: 'refusal.damaged',
   'drafts-full': 'refusal.draftsFull',
 }
 

@@ -141,6 +141,8 @@ export const en: Messages = {
   'refusal.unknownTarget': 'Your changes built on something the server does not have: {changes} not saved.',
   'refusal.invalid': 'The server did not accept the content of your changes: {changes} not saved.',
   'refusal.tooLarge': 'The change was too large for the server: {changes} not saved.',
+  'refusal.boardFull': 'The board has reached the largest size the server allows: {changes} not saved. Remove something, or ask whoever runs Snurra for more room.',
+  'refusal.damaged': 'The board’s stored data is damaged, so it can only be read for now: {changes} not saved.',
   'refusal.draftsFull': 'Your private drafts have reached their size limit: {changes} not saved. Ask the facilitator to reveal the drafts on the board.',
   'refusal.titles': 'Cards not saved:',
   'refusal.kept': 'Everything else you did is kept.',

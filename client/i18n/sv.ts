@@ -142,6 +142,8 @@ export const sv = {
   'refusal.unknownTarget': 'Dina ändringar byggde på något som servern inte har: {changes} sparades inte.',
   'refusal.invalid': 'Servern godtog inte innehållet i dina ändringar: {changes} sparades inte.',
   'refusal.tooLarge': 'Ändringen var för stor för servern: {changes} sparades inte.',
+  'refusal.boardFull': 'Tavlan har nått den största storlek servern tillåter: {changes} sparades inte. Ta bort något, eller be den som sköter Snurra om mer utrymme.',
+  'refusal.damaged': 'Tavlans sparade data är skadad, så den kan bara läsas just nu: {changes} sparades inte.',
   'refusal.draftsFull': 'Dina privata utkast har nått största tillåtna storlek: {changes} sparades inte. Be den som leder att visa utkasten på tavlan.',
   'refusal.titles': 'Kort som inte sparades:',
   'refusal.kept': 'Allt annat du har gjort finns kvar.',

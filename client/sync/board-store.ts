@@ -46,8 +46,8 @@ export class BoardStore {
     this.ours = this.store.schema.serialize()
     this.schemaCompat = atom('schemaCompat', compareSchema(this.storedSchema(), this.ours))
     this.readonly = computed('readonly', () => {
-      // A closed connection (link replaced, board deleted) never takes an edit again.
-      if (!this.canEdit || this.schemaCompat.get() === 'newer' || connection.rejected.get() || connection.closed.get()) return true
+      // A closed connection (link replaced, board deleted) never takes an edit again, nor a damaged board.
+      if (!this.canEdit || this.schemaCompat.get() === 'newer' || connection.rejected.get() || connection.closed.get() || connection.channel.damaged.get()) return true
       return connection.role !== 'facilitator' && connection.facilitation.get().locked
     })
     this.sources = { board: connection.doc, drafts: connection.drafts?.doc ?? null, origin: this.origin }

@@ -50,6 +50,8 @@ export class SnurraChannel {
   readonly rejected: Atom<Refusal | null> = atom('rejected', null)
   /** Stored records the server kept out of the board when it loaded it (told to the facilitator only). */
   readonly quarantined: Atom<number> = atom('quarantined', 0)
+  /** The server found the board's stored data damaged: it is read-only until restored from a backup. */
+  readonly damaged: Atom<boolean> = atom('damaged', false)
   private readonly offset = atom('clockOffset', 0)
   private nextId = 1
   private readonly pending = new Map<number, { resolve(result: IntentResult): void; timer: ReturnType<typeof setTimeout> }>()
@@ -111,6 +113,9 @@ export class SnurraChannel {
         return
       case 'quarantined':
         this.quarantined.set(readCount(message.count))
+        return
+      case 'damaged':
+        this.damaged.set(true)
         return
     }
   }

@@ -62,7 +62,7 @@ export class RoomFanout implements RoomExtension {
 
   // --- The Room's side (its extension hooks) ----------------------------------------------
 
-  onLoaded(lastSeq: number): void {
+  onLoaded({ lastSeq }: StoredBoard): void {
     this.seqs.coverTo(lastSeq)
   }
 

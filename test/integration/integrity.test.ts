@@ -13,7 +13,10 @@ import { createLogger } from '../../server/log.ts'
 import { checkStoredBoard } from '../../server/storage/integrity.ts'
 import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import { connectSynced, destroyAllClients, waitFor } from '../helpers/clients.ts'
+import { recordsOf, writeRecord } from '../../core/record-store.ts'
+import type { ServerSnurraMessage } from '../../core/messages.ts'
 import { cardRecord, write } from '../helpers/records.ts'
+import { deviceKey, snurraSynced } from '../helpers/snurra.ts'
 import { querySqlite, ROOT, startTestServer, stopAllServers, tempDataDir, TEST_SECRET, type CreatedBoard } from '../helpers/server.ts'
 
 afterAll(() => {
@@ -116,3 +119,50 @@ async function openIntact(dataDir: string, boardId: string) {
     await storage.close()
   }
 }
+
+it('a damaged board opens read-only: everyone is told, every edit is refused as damaged, /healthz names it; a sound board takes edits', async () => {
+  const { dataDir, board } = await killedServerData()
+  const copy = copyOf(dataDir)
+  const db = new Database(join(copy, 'snurra.sqlite'))
+  db.prepare('DELETE FROM updates WHERE board_id = ? AND seq IN (8, 9)').run(board.id)
+  db.close()
+  const server = await startTestServer({ dataDir: copy })
+  const facilitator = await snurraSynced(server.wsUrl, board.id, board.tokens.facilitator, { person: deviceKey() })
+  const participant = await snurraSynced(server.wsUrl, board.id, board.tokens.participant, { person: deviceKey() })
+  await facilitator.waitMessage((m) => m.t === 'damaged', 'the damaged notice (facilitator)')
+  await participant.waitMessage((m) => m.t === 'damaged', 'the damaged notice (participant)')
+  // What storage still holds is served: the cards around the hole.
+  expect(recordsOf(participant.doc).has('shape:card-0')).toBe(true)
+  for (const [who, client] of [['facilitator', facilitator], ['participant', participant]] as const) {
+    client.change((doc) => writeRecord(recordsOf(doc), cardRecord(`after-${who}`)))
+    expect(await client.waitMessage((m) => m.t === 'rejected', `refusal of ${who}'s edit`)).toMatchObject({ t: 'rejected', reason: 'damaged', records: [`shape:card-after-${who}`] })
+  }
+  const health = await fetch(`${server.url}/healthz`)
+  expect(health.status).toBe(503)
+  expect(JSON.stringify(await health.json())).toContain(`board:${board.id}`)
+  expect(querySqlite<{ n: number }>(copy, "SELECT COUNT(*) AS n FROM updates WHERE board_id = ? AND data LIKE '%after-%'", board.id)[0].n).toBe(0)
+
+  // Positive control: the intact data serves the same board and takes the same edit.
+  const intact = await startTestServer({ dataDir: copyOf(dataDir) })
+  const writer = await snurraSynced(intact.wsUrl, board.id, board.tokens.participant, { person: deviceKey() })
+  writer.change((doc) => writeRecord(recordsOf(doc), cardRecord('after-intact')))
+  await writer.barrier()
+  expect(writer.rejections()).toEqual([])
+  expect(writer.messages.some((m) => m.t === 'damaged')).toBe(false)
+})
+
+it('a board at MAX_BOARD_BYTES refuses the edit that would pass it (board-full) and stores nothing of it', async () => {
+  const server = await startTestServer({ env: { MAX_BOARD_BYTES: String(64 * 1024) } })
+  const board = await server.createBoard('Full tavla')
+  const writer = await snurraSynced(server.wsUrl, board.id, board.tokens.participant, { person: deviceKey() })
+  let refused: ServerSnurraMessage | undefined
+  for (let n = 0; n < 80 && !refused; n++) {
+    writer.change((doc) => writeRecord(recordsOf(doc), cardRecord(`big-${n}`, { props: { description: `${n} `.padEnd(1900, 'x') } })))
+    await writer.barrier()
+    refused = writer.rejections()[0]
+  }
+  expect(refused).toMatchObject({ t: 'rejected', reason: 'board-full' })
+  const [{ id }] = (refused as { records: string[] }).records.map((id) => ({ id }))
+  const stored = querySqlite<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM updates WHERE board_id = ? AND instr(data, ?) > 0', board.id, Buffer.from(id.slice('shape:'.length)))
+  expect(stored[0].n).toBe(0)
+})
