@@ -6,7 +6,8 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectSynced, destroyAllClients, waitFor } from '../helpers/clients.ts'
 import { cardRecord, write } from '../helpers/records.ts'
-import { querySqlite, ROOT, startTestServer, stopAllServers, TEST_SECRET, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { querySqlite, ROOT, stopAllServers, TEST_SECRET, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 import { storedDoc } from '../helpers/snurra.ts'
 import { readAllRecords } from '../../core/record-store.ts'
 
@@ -19,7 +20,7 @@ function snurra(args: string[], env: Record<string, string> = {}): Promise<{ cod
   })
 }
 
-let server: TestServer
+let server: ServerHandle
 let board: CreatedBoard
 const out = mkdtempSync(join(tmpdir(), 'snurra-cli-'))
 const titles = ['Läxhjälp', 'Sommarjobb för unga', '=cmd|calc']
@@ -31,7 +32,7 @@ const cardTitles = (doc: ReturnType<typeof storedDoc>) =>
     .sort()
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
   board = await server.createBoard('Uppföljning Hallunda')
   const client = await connectSynced(server.wsUrl, board.id, board.tokens.facilitator)
   titles.forEach((title, i) => write(client.doc, cardRecord(i, { props: { title } })))
