@@ -100,16 +100,19 @@ describe('npx snurra', () => {
   })
 
   it('fails clearly on usage errors and on a missing data directory', async () => {
-    const usage = await snurra(['export'])
+    // Independent runs, each a process that spends most of its time loading: side by side.
+    const [usage, missing, unknown, xlsxToStdout] = await Promise.all([
+      snurra(['export']),
+      snurra(['export', board.id, '--data', join(out, 'nowhere')]),
+      snurra(['export', 'aaaaaaaaaaaaaaaa', '--data', server.dataDir]),
+      snurra(['export', board.id, '--format', 'xlsx', '--data', server.dataDir]),
+    ])
     expect(usage.code).toBe(2)
-    const missing = await snurra(['export', board.id, '--data', join(out, 'nowhere')])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/no Snurra data/)
     expect(existsSync(join(out, 'nowhere'))).toBe(false)
-    const unknown = await snurra(['export', 'aaaaaaaaaaaaaaaa', '--data', server.dataDir])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/no such board/)
-    const xlsxToStdout = await snurra(['export', board.id, '--format', 'xlsx', '--data', server.dataDir])
     expect(xlsxToStdout.code).toBe(2)
   })
 
