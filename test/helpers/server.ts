@@ -32,27 +32,32 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null
 }
 
-export interface TestServer {
+/** What every test server offers, in a child process or in the test's own (in-process-server.ts). */
+export interface ServerHandle {
   readonly url: string
   readonly wsUrl: string
   readonly port: number
   readonly dataDir: string
   readonly secret: string
-  /** The current child process (changes on restart). */
-  readonly proc: ChildProcess
   /** Everything the server printed so far, across restarts (stdout and stderr). */
   output(): string
   /** Its stdout alone (the JSON log lines), across restarts. */
   stdout(): string
-  /** Resolves when the current process has exited. */
-  exited(): Promise<ExitInfo>
   /** SIGTERM and wait for the exit. */
   stop(): Promise<ExitInfo>
-  /** SIGKILL (sent synchronously) and wait for the exit. */
-  kill(): Promise<ExitInfo>
   /** Starts again on the same port with the same data dir (stop or kill it first if it still runs). */
   restart(extraEnv?: Record<string, string>): Promise<void>
   createBoard(title?: string, template?: string): Promise<CreatedBoard>
+}
+
+/** A server in a child process: what a test needs for kill -9, signals and exit codes. */
+export interface TestServer extends ServerHandle {
+  /** The current child process (changes on restart). */
+  readonly proc: ChildProcess
+  /** Resolves when the current process has exited. */
+  exited(): Promise<ExitInfo>
+  /** SIGKILL (sent synchronously) and wait for the exit. */
+  kill(): Promise<ExitInfo>
 }
 
 export interface CreatedBoard {
@@ -173,12 +178,20 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   return server
 }
 
+const stoppers = new Set<() => Promise<void>>()
+
+/** Lets another kind of test server (in-process-server.ts) be stopped by `stopAllServers()` too. */
+export function onStopAll(stop: () => Promise<void>): void {
+  stoppers.add(stop)
+}
+
 /**
- * Kills every server this process started (SIGTERM, then SIGKILL after a grace period) and
+ * Kills every server this process started (SIGTERM, then SIGKILL after a grace period), closes
+ * the in-process ones and
  * removes the temporary data directories.
  */
 export async function stopAllServers(): Promise<void> {
-  await stopProcesses()
+  await Promise.all([stopProcesses(), ...[...stoppers].map((stop) => stop())])
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true })
   tempDirs.clear()
 }
@@ -203,7 +216,8 @@ async function stopProcesses(): Promise<void> {
 async function waitForHealthy(url: string, exited: Promise<ExitInfo>, output: () => string): Promise<void> {
   let exit: ExitInfo | null = null
   void exited.then((e) => (exit = e))
-  // Generous: a cold start transpiles the server, which on a loaded 2-core machine takes long.
+  // A hang guard, not a speed requirement: on a shared two-core machine under a load of 20 or
+  // more, loading the server through tsx alone was seen to take over 30 s.
   const deadline = Date.now() + 90_000
   while (Date.now() < deadline) {
     if (exit) throw new Error(`server exited before it was healthy (${JSON.stringify(exit)}):\n${output()}`)

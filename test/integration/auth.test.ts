@@ -24,14 +24,15 @@ import {
   type RawClient,
 } from '../helpers/clients.ts'
 import { cardRecord, read, write } from '../helpers/records.ts'
-import { querySqlite, sleep, startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { querySqlite, sleep, stopAllServers, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 
-let server: TestServer
+let server: ServerHandle
 let board: CreatedBoard
 let otherBoard: CreatedBoard
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
   board = await server.createBoard('Behörighet')
   otherBoard = await server.createBoard('En annan tavla')
 })

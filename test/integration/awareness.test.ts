@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { awarenessFrame, awarenessUpdateFor, connectSynced, destroyAllClients, rawConnect, waitFor, type Client } from '../helpers/clients.ts'
-import { startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { stopAllServers, type ServerHandle } from '../helpers/server.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterEach(destroyAllClients)
 afterAll(stopAllServers)

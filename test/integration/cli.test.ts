@@ -6,7 +6,8 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectSynced, destroyAllClients, waitFor } from '../helpers/clients.ts'
 import { cardRecord, write } from '../helpers/records.ts'
-import { querySqlite, ROOT, startTestServer, stopAllServers, TEST_SECRET, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { querySqlite, ROOT, stopAllServers, TEST_SECRET, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 import { storedDoc } from '../helpers/snurra.ts'
 import { readAllRecords } from '../../core/record-store.ts'
 
@@ -19,7 +20,7 @@ function snurra(args: string[], env: Record<string, string> = {}): Promise<{ cod
   })
 }
 
-let server: TestServer
+let server: ServerHandle
 let board: CreatedBoard
 const out = mkdtempSync(join(tmpdir(), 'snurra-cli-'))
 const titles = ['Läxhjälp', 'Sommarjobb för unga', '=cmd|calc']
@@ -31,7 +32,7 @@ const cardTitles = (doc: ReturnType<typeof storedDoc>) =>
     .sort()
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
   board = await server.createBoard('Uppföljning Hallunda')
   const client = await connectSynced(server.wsUrl, board.id, board.tokens.facilitator)
   titles.forEach((title, i) => write(client.doc, cardRecord(i, { props: { title } })))
@@ -103,16 +104,19 @@ describe('npx snurra', () => {
   })
 
   it('fails clearly on usage errors and on a missing data directory', async () => {
-    const usage = await snurra(['export'])
+    // Independent runs, each a process that spends most of its time loading: side by side.
+    const [usage, missing, unknown, xlsxToStdout] = await Promise.all([
+      snurra(['export']),
+      snurra(['export', board.id, '--data', join(out, 'nowhere')]),
+      snurra(['export', 'aaaaaaaaaaaaaaaa', '--data', server.dataDir]),
+      snurra(['export', board.id, '--format', 'xlsx', '--data', server.dataDir]),
+    ])
     expect(usage.code).toBe(2)
-    const missing = await snurra(['export', board.id, '--data', join(out, 'nowhere')])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/no Snurra data/)
     expect(existsSync(join(out, 'nowhere'))).toBe(false)
-    const unknown = await snurra(['export', 'aaaaaaaaaaaaaaaa', '--data', server.dataDir])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toMatch(/no such board/)
-    const xlsxToStdout = await snurra(['export', board.id, '--format', 'xlsx', '--data', server.dataDir])
     expect(xlsxToStdout.code).toBe(2)
   })
 

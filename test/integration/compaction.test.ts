@@ -2,14 +2,15 @@ import * as Y from 'yjs'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { connectSynced, destroyAllClients, waitFor } from '../helpers/clients.ts'
 import { cardRecord, read, write } from '../helpers/records.ts'
-import { querySqlite, sleep, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { querySqlite, sleep, startTestServer, stopAllServers, type ServerHandle } from '../helpers/server.ts'
 
 afterEach(destroyAllClients)
 afterAll(stopAllServers)
 
-const logRows = (server: TestServer, boardId: string) =>
+const logRows = (server: ServerHandle, boardId: string) =>
   querySqlite<{ n: number }>(server.dataDir, 'SELECT COUNT(*) AS n FROM updates WHERE board_id = ?', boardId)[0].n
-const snapshot = (server: TestServer, boardId: string) =>
+const snapshot = (server: ServerHandle, boardId: string) =>
   querySqlite<{ state: Buffer; upto_seq: number }>(server.dataDir, 'SELECT state, upto_seq FROM snapshots WHERE board_id = ?', boardId)[0]
 
 describe('compaction', () => {
@@ -85,7 +86,7 @@ describe('compaction', () => {
   })
 
   it('a client that connects while the board is being unloaded still gets everything', async () => {
-    const server = await startTestServer({ env: { IDLE_UNLOAD_MS: '0', COMPACT_EVERY: '1000' } })
+    const server = await startInProcessServer({ env: { IDLE_UNLOAD_MS: '0', COMPACT_EVERY: '1000' } })
     const board = await server.createBoard()
     for (let round = 0; round < 5; round++) {
       const a = await connectSynced(server.wsUrl, board.id, board.tokens.participant)

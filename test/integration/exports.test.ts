@@ -24,15 +24,16 @@ import { isTemplateShape } from '../../core/template-layer.ts'
 import { signToken } from '../../server/tokens.ts'
 import { closeCode, connectSynced, destroyAllClients, rawConnect, waitFor } from '../helpers/clients.ts'
 import { cardRecord, has, write } from '../helpers/records.ts'
-import { querySqlite, sleep, startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { querySqlite, sleep, stopAllServers, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 import { destroyAllSnurraClients, deviceKey, snurraSynced } from '../helpers/snurra.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
   // Rooms unload soon after the last client leaves, so exports, imports and erasure also meet
   // boards that are not in memory.
-  server = await startTestServer({ env: { IDLE_UNLOAD_MS: '1000' } })
+  server = await startInProcessServer({ env: { IDLE_UNLOAD_MS: '1000' } })
 })
 afterEach(() => {
   destroyAllSnurraClients()

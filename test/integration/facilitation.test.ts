@@ -10,13 +10,14 @@ import { tally, timerRemaining, type Ballot, type TimerState } from '../../core/
 import { deleteRecord, recordsOf, writeRecord } from '../../core/record-store.ts'
 import { destroyAllClients } from '../helpers/clients.ts'
 import { cardRecord, read, taskSegmentIds } from '../helpers/records.ts'
-import { ROOT, sleep, startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { ROOT, sleep, startTestServer, stopAllServers, type CreatedBoard, type ServerHandle, type TestServer } from '../helpers/server.ts'
 import { destroyAllSnurraClients, deviceKey, resultsKeyCounts, snurraSynced, storedBytes, storedDoc, storedState, type SnurraClient } from '../helpers/snurra.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterEach(() => {
   destroyAllSnurraClients()
@@ -25,7 +26,7 @@ afterEach(() => {
 afterAll(stopAllServers)
 
 type Role = 'facilitator' | 'participant' | 'viewer'
-const joinOn = (srv: TestServer, board: CreatedBoard, role: Role, person: string | null = deviceKey()) =>
+const joinOn = (srv: ServerHandle, board: CreatedBoard, role: Role, person: string | null = deviceKey()) =>
   snurraSynced(srv.wsUrl, board.id, board.tokens[role], { person })
 const join = (board: CreatedBoard, role: Role, person: string | null = deviceKey()) => joinOn(server, board, role, person)
 

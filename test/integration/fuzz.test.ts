@@ -1,8 +1,9 @@
 /**
- * Seeded fuzz: 100,000 hostile frames over many sockets against a real server process. The
- * server must never crash, close only the offending socket (with a bad-input or limit code),
- * keep a board's well-behaved clients and another board's syncing all along, and keep its
- * memory bounded. Replay a run with FUZZ_SEED=<seed> (printed); FUZZ_FRAMES changes the count.
+ * Seeded fuzz: hostile frames over many sockets against a real server process. The server must
+ * never crash, close only the offending socket (with a bad-input or limit code), keep a board's
+ * well-behaved clients and another board's syncing all along, and keep its memory bounded.
+ * `npm test` sends 10,000 frames; `npm run test:soak` runs this same file with 100,000
+ * (vitest.soak.config.ts). Replay a run with FUZZ_SEED=<seed> (printed); FUZZ_FRAMES sets the count.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -15,7 +16,7 @@ import { cardRecord, read, write } from '../helpers/records.ts'
 import { sleep, startTestServer, stopAllServers, withTimeout, type CreatedBoard, type TestServer } from '../helpers/server.ts'
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0
-const TOTAL = Number(process.env.FUZZ_FRAMES ?? 100_000)
+const TOTAL = Number(process.env.FUZZ_FRAMES || 10_000)
 const WORKERS = 24
 /** Frames expected to be harmless are sent this many at a time before checking the socket. */
 const PIPELINE = 16
@@ -248,5 +249,5 @@ describe('fuzz', () => {
     const reader = await connectSynced(server.wsUrl, target.id, target.tokens.viewer)
     expect(read(reader.doc, 'shape:card-after-fuzz')).toBeDefined()
     expect(read(reader.doc, `shape:card-probe-0-${rounds - 1}`)).toBeDefined()
-  }, 600_000)
+  }, Math.max(180_000, TOTAL * 12)) // a guard against a hang, not a speed requirement: a busy machine is slow
 })

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isBoardId } from '../../core/ids.ts'
 import { signToken } from '../../server/tokens.ts'
 import { newBoardId } from '../../core/ids.ts'
-import { createBoard, querySqlite, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { createBoard, querySqlite, stopAllServers, type ServerHandle } from '../helpers/server.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterAll(stopAllServers)
 

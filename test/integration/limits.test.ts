@@ -8,14 +8,15 @@ import { recordsOf, writeRecord } from '../../core/record-store.ts'
 import { closeCode, connectClient, connectSynced, destroyAllClients, rawConnect, updateFrame, waitFor, waitSynced, type RawClient } from '../helpers/clients.ts'
 import { sample, scrape } from '../helpers/metrics.ts'
 import { cardRecord, read, write } from '../helpers/records.ts'
-import { sleep, startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { sleep, stopAllServers, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 
 afterEach(destroyAllClients)
 afterAll(stopAllServers)
 
 const QUERY_AWARENESS = new Uint8Array([3]) // the cheapest valid message
 
-async function joined(s: TestServer, board: CreatedBoard, headers?: Record<string, string>): Promise<RawClient> {
+async function joined(s: ServerHandle, board: CreatedBoard, headers?: Record<string, string>): Promise<RawClient> {
   const raw = rawConnect(s.wsUrl, board.id, board.tokens.participant, { headers })
   await raw.opened
   await raw.waitForFrame((f) => f.kind === 'sync', 'joined')
@@ -23,7 +24,7 @@ async function joined(s: TestServer, board: CreatedBoard, headers?: Record<strin
 }
 
 /** Two stock clients on the board still sync both ways and were never disconnected. */
-async function stillSyncing(s: TestServer, board: CreatedBoard, tag: string): Promise<void> {
+async function stillSyncing(s: ServerHandle, board: CreatedBoard, tag: string): Promise<void> {
   const a = await connectSynced(s.wsUrl, board.id, board.tokens.participant)
   const b = await connectSynced(s.wsUrl, board.id, board.tokens.participant)
   write(a.doc, cardRecord(tag))
@@ -35,7 +36,7 @@ async function stillSyncing(s: TestServer, board: CreatedBoard, tag: string): Pr
 
 describe('rate limits per connection', () => {
   it('messages per second: a flood is closed with 4529, a client just under the rate is not', async () => {
-    const server = await startTestServer({ env: { RATE_LIMIT_MESSAGES: '50' } })
+    const server = await startInProcessServer({ env: { RATE_LIMIT_MESSAGES: '50' } })
     const board = await server.createBoard()
     const steady = await joined(server, board)
     const flood = await joined(server, board)
@@ -55,7 +56,7 @@ describe('rate limits per connection', () => {
 
   it('bytes per second: big valid updates past the byte budget are closed with 4529 and not stored past it', async () => {
     // 64 KiB a second; the bucket holds two frames of MAX_PAYLOAD_BYTES (2 × 64 KiB).
-    const server = await startTestServer({ env: { RATE_LIMIT_BYTES: '65536', MAX_PAYLOAD_BYTES: '65536' } })
+    const server = await startInProcessServer({ env: { RATE_LIMIT_BYTES: '65536', MAX_PAYLOAD_BYTES: '65536' } })
     const board = await server.createBoard()
     const heavy = await joined(server, board)
     for (let i = 0; i < 4; i++) {
@@ -74,7 +75,7 @@ describe('rate limits per connection', () => {
 
 describe('connections per board and per address', () => {
   it('one more than MAX_CONNECTIONS_PER_BOARD is closed with 4503; other boards are not affected; a freed place can be taken', async () => {
-    const server = await startTestServer({ env: { MAX_CONNECTIONS_PER_BOARD: '3' } })
+    const server = await startInProcessServer({ env: { MAX_CONNECTIONS_PER_BOARD: '3' } })
     const board = await server.createBoard('Full')
     const other = await server.createBoard('Other')
     const first = [await joined(server, board), await joined(server, board), await joined(server, board)]
@@ -93,7 +94,7 @@ describe('connections per board and per address', () => {
   })
 
   it('one more than MAX_CONNECTIONS_PER_IP is closed with 4530; a forged X-Forwarded-For does not help unless TRUST_PROXY says so', async () => {
-    const server = await startTestServer({ env: { MAX_CONNECTIONS_PER_IP: '4' } })
+    const server = await startInProcessServer({ env: { MAX_CONNECTIONS_PER_IP: '4' } })
     const boards = [await server.createBoard(), await server.createBoard()]
     const open = [await joined(server, boards[0]), await joined(server, boards[1]), await joined(server, boards[0]), await joined(server, boards[1])]
     const fifth = rawConnect(server.wsUrl, boards[0].id, boards[0].tokens.participant, { headers: { 'X-Forwarded-For': '203.0.113.9' } })
@@ -112,7 +113,7 @@ describe('connections per board and per address', () => {
   })
 
   it('behind a trusted proxy (TRUST_PROXY=1) the limit counts the address the proxy saw', async () => {
-    const server = await startTestServer({ env: { MAX_CONNECTIONS_PER_IP: '2', TRUST_PROXY: '1' } })
+    const server = await startInProcessServer({ env: { MAX_CONNECTIONS_PER_IP: '2', TRUST_PROXY: '1' } })
     const board = await server.createBoard()
     const via = (address: string) => ({ 'X-Forwarded-For': `198.51.100.77, ${address}` }) // the left part is the client's own claim
     const a = [await joined(server, board, via('203.0.113.1')), await joined(server, board, via('203.0.113.1'))]

@@ -8,13 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { recordsOf, writeRecord } from '../../core/record-store.ts'
 import { closeCode, destroyAllClients } from '../helpers/clients.ts'
 import { cardRecord, read } from '../helpers/records.ts'
-import { startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { stopAllServers, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 import { destroyAllSnurraClients, deviceKey, snurraConnect, snurraSynced, type SnurraClient } from '../helpers/snurra.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterEach(() => {
   destroyAllSnurraClients()

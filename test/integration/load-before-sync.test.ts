@@ -14,7 +14,8 @@ import { openSqliteStorage } from '../../server/storage/sqlite.ts'
 import type { Storage } from '../../server/storage/storage.ts'
 import { connectClient, connectSynced, destroyAllClients, waitFor, waitSynced, type Client } from '../helpers/clients.ts'
 import { cardRecord, read, taskSegmentIds, write } from '../helpers/records.ts'
-import { ROOT, createBoard, startTestServer, stopAllServers, tempDataDir, TEST_SECRET } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { ROOT, createBoard, stopAllServers, tempDataDir, TEST_SECRET } from '../helpers/server.ts'
 
 afterEach(destroyAllClients)
 afterAll(stopAllServers)
@@ -41,7 +42,7 @@ function captureAtSync(client: Client): () => SyncSnapshot | null {
 
 describe('load before sync', () => {
   it('after a restart, the first client’s synced event already has the stored content', async () => {
-    const server = await startTestServer()
+    const server = await startInProcessServer()
     const board = await server.createBoard('Före omstart')
     const a = await connectSynced(server.wsUrl, board.id, board.tokens.participant)
     const b = await connectSynced(server.wsUrl, board.id, board.tokens.participant)

@@ -3,7 +3,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { closeCode, connectSynced, destroyAllClients, rawConnect, waitFor } from '../helpers/clients.ts'
 import { sample, scrape } from '../helpers/metrics.ts'
 import { cardRecord, read, write } from '../helpers/records.ts'
-import { sleep, startTestServer, stopAllServers } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { sleep, stopAllServers } from '../helpers/server.ts'
 
 afterEach(destroyAllClients)
 afterAll(stopAllServers)
@@ -20,7 +21,7 @@ async function scrapeUntil(url: string, done: (text: string) => boolean): Promis
 
 describe('GET /metrics', () => {
   it('is Prometheus text with every Snurra metric, and no board ids', async () => {
-    const server = await startTestServer()
+    const server = await startInProcessServer()
     const board = await server.createBoard()
     const res = await fetch(`${server.url}/metrics`)
     expect(res.status).toBe(200)
@@ -48,7 +49,7 @@ describe('GET /metrics', () => {
   })
 
   it('follows connections, rooms, updates, storage latency and closes', async () => {
-    const server = await startTestServer()
+    const server = await startInProcessServer()
     const board = await server.createBoard()
     const before = await scrape(server.url)
     expect(sample(before, 'snurra_connections')).toBe(0)
@@ -83,7 +84,7 @@ describe('GET /metrics', () => {
   })
 
   it('with METRICS_TOKEN, needs Authorization: Bearer <token>', async () => {
-    const server = await startTestServer({ env: { METRICS_TOKEN: 'prometheus-scrapes-here-0123456789' } })
+    const server = await startInProcessServer({ env: { METRICS_TOKEN: 'prometheus-scrapes-here-0123456789' } })
     const get = (headers: Record<string, string> = {}) => fetch(`${server.url}/metrics`, { headers })
     const none = await get()
     expect(none.status).toBe(401)

@@ -10,13 +10,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { readAllRecords, recordsOf, writeRecord } from '../../core/record-store.ts'
 import { closeCode, destroyAllClients } from '../helpers/clients.ts'
 import { cardRecord, read, taskSegmentIds } from '../helpers/records.ts'
-import { startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { stopAllServers, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 import { destroyAllSnurraClients, deviceKey, snurraConnect, snurraSynced, storedBytes, storedDoc, storedState } from '../helpers/snurra.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterEach(() => {
   destroyAllSnurraClients()
@@ -180,7 +181,7 @@ describe('private mode', () => {
   })
 
   it('a person’s drafts are capped: a change past MAX_DRAFTS_BYTES is refused and stored nowhere, and a reveal makes room again', async () => {
-    const small = await startTestServer({ env: { MAX_DRAFTS_BYTES: '8192' } })
+    const small = await startInProcessServer({ env: { MAX_DRAFTS_BYTES: '8192' } })
     const board = await small.createBoard('Fulla utkast')
     const key = deviceKey()
     const open = (role: Role, person: string, isPrivate = false) => snurraSynced(small.wsUrl, board.id, board.tokens[role], { person, private: isPrivate })

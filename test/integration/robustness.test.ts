@@ -13,17 +13,17 @@ let a: Client
 let b: Client
 let probe = 0
 
-// A fresh server per test: a case that crashes it must not fail the ones after it.
+// One server for the file, but a fresh one after a case that crashed it, so that a crash does
+// not fail the cases after it as well.
 beforeEach(async () => {
-  server = await startTestServer()
-  board = await server.createBoard('Robust')
+  if (!server || server.proc.exitCode !== null || server.proc.signalCode !== null) {
+    server = await startTestServer()
+    board = await server.createBoard('Robust')
+  }
   a = await connectSynced(server.wsUrl, board.id, board.tokens.participant)
   b = await connectSynced(server.wsUrl, board.id, board.tokens.participant)
 })
-afterEach(async () => {
-  destroyAllClients()
-  await stopAllServers()
-})
+afterEach(destroyAllClients)
 afterAll(stopAllServers)
 
 async function expectStillServing(): Promise<void> {

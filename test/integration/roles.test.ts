@@ -16,13 +16,14 @@ import { addPath, renamePath } from '../../core/paths.ts'
 import { deleteRecord, recordsOf, writeRecord } from '../../core/record-store.ts'
 import { closeCode, destroyAllClients } from '../helpers/clients.ts'
 import { cardRecord, read, taskSegmentIds } from '../helpers/records.ts'
-import { startTestServer, stopAllServers, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { stopAllServers, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 import { deleteOnlyUpdate, destroyAllSnurraClients, deviceKey, snurraFrame, snurraSynced, storedDoc, type SnurraClient } from '../helpers/snurra.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterEach(() => {
   destroyAllSnurraClients()

@@ -8,9 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { closeCode, destroyAllClients, rawConnect } from '../helpers/clients.ts'
 import { sample, scrape, storageCalls } from '../helpers/metrics.ts'
 import { signToken } from '../../server/tokens.ts'
-import { startTestServer, stopAllServers, tempDataDir, type CreatedBoard, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { stopAllServers, tempDataDir, type CreatedBoard, type ServerHandle } from '../helpers/server.ts'
 
-let server: TestServer
+let server: ServerHandle
 let board: CreatedBoard
 
 beforeAll(async () => {
@@ -19,14 +20,14 @@ beforeAll(async () => {
   mkdirSync(join(clientDir, 'assets'))
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><script src="/config.js"></script><script type="module" src="/assets/app.js"></script>')
   writeFileSync(join(clientDir, 'assets', 'app.js'), 'console.log("app")\n')
-  server = await startTestServer({ env: { CLIENT_DIR: clientDir } })
+  server = await startInProcessServer({ env: { CLIENT_DIR: clientDir } })
   board = await server.createBoard('Säker')
 })
 afterEach(destroyAllClients)
 afterAll(stopAllServers)
 
 /** Opens a socket with these headers: 'open', or the refusal's HTTP status. */
-async function upgrade(s: TestServer, headers: Record<string, string>): Promise<number | 'open'> {
+async function upgrade(s: ServerHandle, headers: Record<string, string>): Promise<number | 'open'> {
   const raw = rawConnect(s.wsUrl, board.id, board.tokens.participant, { headers })
   try {
     await raw.opened
@@ -50,7 +51,7 @@ describe('Origin check on the WebSocket upgrade', () => {
   })
 
   it('with ALLOWED_ORIGINS, only the listed origins get in', async () => {
-    const listed = await startTestServer({ env: { ALLOWED_ORIGINS: 'https://snurra.example.se, https://workshop.example.se' } })
+    const listed = await startInProcessServer({ env: { ALLOWED_ORIGINS: 'https://snurra.example.se, https://workshop.example.se' } })
     const own = await listed.createBoard()
     const open = async (origin: string) => {
       const raw = rawConnect(listed.wsUrl, own.id, own.tokens.participant, { headers: { Origin: origin } })

@@ -4,12 +4,13 @@ import { metaOf } from '../../core/board-meta.ts'
 import { recordsOf } from '../../core/record-store.ts'
 import { connectClient, connectSynced, destroyAllClients, waitFor, waitSynced } from '../helpers/clients.ts'
 import { allRecords, cardRecord, read, taskSegmentIds, write } from '../helpers/records.ts'
-import { querySqlite, startTestServer, stopAllServers, type TestServer } from '../helpers/server.ts'
+import { startInProcessServer } from '../helpers/in-process-server.ts'
+import { querySqlite, stopAllServers, type ServerHandle } from '../helpers/server.ts'
 
-let server: TestServer
+let server: ServerHandle
 
 beforeAll(async () => {
-  server = await startTestServer()
+  server = await startInProcessServer()
 })
 afterEach(destroyAllClients)
 afterAll(stopAllServers)
