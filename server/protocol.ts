@@ -85,7 +85,7 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
 
 function overStructCap(update: Uint8Array): boolean {
   try {
-    return countStructs(update, UPDATE_LIMITS.structs) === null
+    return countStructs(update, UPDATE_LIMITS.structs, UPDATE_LIMITS.deleteRanges) === null
   } catch {
     return false // not an update: Y.decodeUpdate says why
   }

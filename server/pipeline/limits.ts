@@ -11,4 +11,9 @@ export const UPDATE_LIMITS = {
   structs: 5_000,
   /** Delete ranges that cut a live item in two. */
   splits: 1_000,
+  /**
+   * Ranges in the delete set, counted before decoding. A client's sync sends its whole delete
+   * set, merged into ranges: a board with years of edits has thousands, not tens of thousands.
+   */
+  deleteRanges: 50_000,
 } as const

@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding'
 
 /**
  * Counts the structs of a Yjs update (format v1) without building them, and stops as soon as
- * the count passes `max`: decoding a 1 MiB update into Yjs items costs hundreds of milliseconds
+ * the count passes `max` (or its delete set's ranges pass `maxDeleteRanges`): decoding a 1 MiB update into Yjs items costs hundreds of milliseconds
  * (one object per item), so an update over the cap must be refused before `Y.decodeUpdate`
  * runs. Returns the count, or null when it passes `max`. Throws on bytes that are not an update;
  * `Y.decodeUpdate` then reports those properly.
@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding'
  * struct count, the client and the first clock, then each struct — an info byte, then a GC or
  * Skip length, or an item's origins, parent, key and content.
  */
-export function countStructs(update: Uint8Array, max: number): number | null {
+export function countStructs(update: Uint8Array, max: number, maxDeleteRanges = Infinity): number | null {
   const d = decoding.createDecoder(update)
   const clients = decoding.readVarUint(d)
   let total = 0
@@ -22,6 +22,18 @@ export function countStructs(update: Uint8Array, max: number): number | null {
     decoding.readVarUint(d) // client
     decoding.readVarUint(d) // first clock
     for (let i = 0; i < structs; i++) skipStruct(d)
+  }
+  // The delete set: per client, its ranges (clock, length). Decoding makes an object of each.
+  let ranges = 0
+  for (let c = decoding.readVarUint(d); c > 0; c--) {
+    decoding.readVarUint(d) // client
+    const n = decoding.readVarUint(d)
+    ranges += n
+    if (ranges > maxDeleteRanges) return null
+    for (let i = 0; i < n; i++) {
+      decoding.readVarUint(d)
+      decoding.readVarUint(d)
+    }
   }
   return total
 }

@@ -67,7 +67,7 @@ export class WritePipeline {
       const { conn, update, decoded } = pending
       if (!host.isConnected(conn)) continue
       if (decoded === null) {
-        this.refuse(conn, { reason: 'too-large', detail: `over ${UPDATE_LIMITS.structs} structs` })
+        this.refuse(conn, { reason: 'too-large', detail: `over ${UPDATE_LIMITS.structs} structs or ${UPDATE_LIMITS.deleteRanges} delete ranges` })
         continue
       }
       if (addsNothing(host.doc, decoded)) continue
