@@ -27,6 +27,9 @@ export async function startInProcessServer(options: Omit<StartOptions, 'nodeArgs
     CLIENT_DIR: join(ROOT, 'dist', 'client'),
     SNURRA_SECRET: TEST_SECRET,
     LOG_LEVEL: 'info',
+    // As for child servers (server.ts): tests create many boards and refused links from one address.
+    CREATE_RATE_LIMIT: '1000000',
+    REFUSED_UPGRADES_BURST: '1000000',
     ...options.env,
   }
   // The log lines, as a child would print them on stdout (one JSON object a line).

@@ -61,7 +61,10 @@ describe('rate limits per connection', () => {
     const heavy = await joined(server, board)
     for (let i = 0; i < 4; i++) {
       const doc = new Y.Doc()
-      doc.transact(() => writeRecord(recordsOf(doc), cardRecord(`heavy-${i}`, { props: { description: 'x'.repeat(50_000) } })))
+      // ~50 KB of valid cards (a description holds at most 2,000 characters); the first is the one read back.
+      doc.transact(() => {
+        for (let j = 0; j < 24; j++) writeRecord(recordsOf(doc), cardRecord(j === 0 ? `heavy-${i}` : `heavy-${i}-${j}`, { props: { description: 'x'.repeat(2000) } }))
+      })
       heavy.send(updateFrame(Y.encodeStateAsUpdate(doc)))
     }
     expect(await closeCode(heavy)).toBe(4529)

@@ -18,6 +18,8 @@ afterAll(stopAllServers)
 const MB = 1024 * 1024
 const UPDATES = 300
 const SIZE = 200_000 // characters of description per update: 60 MB in all
+/** A card's description holds at most 2,000 characters, so each update rewrites this many cards. */
+const CARDS = SIZE / 2000
 
 async function run(maxBuffered: number): Promise<{ server: TestServer; peakBuffered: number; stalledOpen: boolean }> {
   const server = await startTestServer({
@@ -39,10 +41,12 @@ async function run(maxBuffered: number): Promise<{ server: TestServer; peakBuffe
   let peak = before
   let peakBuffered = 0
   for (let i = 0; i < UPDATES; i++) {
-    // One card rewritten over and over: the document stays small, the traffic does not.
+    // The same cards rewritten over and over: the document stays small, the traffic does not.
     const updates: Uint8Array[] = []
     doc.once('update', (u: Uint8Array) => updates.push(u))
-    doc.transact(() => writeRecord(recordsOf(doc), cardRecord('big', { x: i, props: { description: String(i % 10).repeat(SIZE) } })))
+    doc.transact(() => {
+      for (let j = 0; j < CARDS; j++) writeRecord(recordsOf(doc), cardRecord(j === 0 ? 'big' : `big-${j}`, { x: i, props: { description: String(i % 10).repeat(2000) } }))
+    })
     writer.send(updateFrame(updates[0]))
     if (i % 20 === 19) {
       await waitFor(() => read(reader.doc, 'shape:card-big')?.x === i, `the reader to get update ${i}`, 20_000, 5)
