@@ -114,9 +114,11 @@ export function placeUpdate(doc: Y.Doc, decoded: DecodedUpdate): Placement {
   }
   const incomingItem = (s: Y.Item | Y.GC): s is Y.Item => s instanceof Y.Item && s.id.clock >= known(s.id.client)
 
-  /** The place of a document item (its parent is a real type). */
+  /**
+   * The place of a document item (its parent is a real type). A deleted item still has its
+   * place: an item inserted next to it lands beside it, in the same type.
+   */
   const placeInDoc = (item: Y.Item, depth: number): Place => {
-    if (item.deleted) return { kind: 'dead' }
     const parent = item.parent
     if (!(parent instanceof Y.AbstractType)) return { kind: 'dead' }
     const owner = parent._item
@@ -130,7 +132,8 @@ export function placeUpdate(doc: Y.Doc, decoded: DecodedUpdate): Placement {
     if (!(owner.content instanceof Y.ContentType)) return { kind: 'bad', why: 'parent is not a shared type' }
     const ownerPlace = incomingItem(owner) ? placeIncoming(owner, depth + 1) : placeInDoc(owner, depth + 1)
     if (ownerPlace.kind !== 'root') return ownerPlace.kind === 'inside' ? { kind: 'bad', why: 'nested deeper than the board document allows' } : ownerPlace
-    if (incomingItem(owner) && isDeleted(owner.id.client, owner.id.clock)) return { kind: 'dead' }
+    // Into a deleted type (or one this update deletes): Yjs keeps nothing of it.
+    if (incomingItem(owner) ? isDeleted(owner.id.client, owner.id.clock) : (owner as Y.Item).deleted) return { kind: 'dead' }
     return { kind: 'inside', root: ownerPlace.root, entry: ownerPlace.key, owner, key }
   }
 

@@ -35,7 +35,7 @@ const TEST_LIMITS = { CREATE_RATE_LIMIT: '1000000', REFUSED_UPGRADES_BURST: '100
 export async function startE2EServer(env: Record<string, string> = {}): Promise<E2EServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'snurra-e2e-'))
   const start = (port: string) =>
-    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: process.env.CLIENT_DIR, ...TEST_LIMITS, ...env }), { log: createLogger('warn', () => {}) })
+    startServer(readConfig({ PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: process.env.CLIENT_DIR, ...TEST_LIMITS, ...env }), { log: createLogger(process.env.E2E_SERVER_LOG === '1' ? 'info' : 'warn', process.env.E2E_SERVER_LOG === '1' ? (line: string) => process.stderr.write(line) : () => {}) })
   let snurra: SnurraServer = await start('0')
   const port = String(new URL(snurra.url).port)
   return {

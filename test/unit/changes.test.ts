@@ -436,3 +436,24 @@ describe('changesOf: placement takes linear time', () => {
     expect(ratioOf(() => changesOf(server, small), () => changesOf(server, large))).toBeLessThan(9)
   })
 })
+
+describe('changesOf: an item placed beside a deleted one', () => {
+  it('a write after an undo (its new pairs name a deleted pair as their neighbour) keeps every field', () => {
+    const { server, client, change, changes } = boardPair()
+    const card = readRecord(recordsOf(server).get('shape:card-1') as never) as JsonRecord
+    // Add a key (its pair goes last), then take it away again (an undo: nothing is pushed), so
+    // the array's last item is a deleted pair, which the next write's pairs name as neighbour.
+    const meta = card.meta as Record<string, unknown>
+    for (const next of [{ ...card, meta: { ...meta, note: 'x' } }, card]) {
+      const update = change((doc) => writeRecord(recordsOf(doc), next))
+      Y.applyUpdate(server, update)
+    }
+    const update = change((doc) => writeRecord(recordsOf(doc), { ...card, x: 321, y: 9 }))
+    const after = changes(update).records.get('shape:card-1')!.after!
+    expect(after.x).toBe(321)
+    expect(after.y).toBe(9)
+    Y.applyUpdate(server, update)
+    expect(readRecord(recordsOf(server).get('shape:card-1') as never)).toEqual(after)
+    void client
+  })
+})
