@@ -119,7 +119,8 @@ export async function restoreFiles(target: Target, paths: string[]): Promise<voi
     for (const { file, text } of texts) {
       const res = await request(`${target.url}/api/boards/${target.board}/import?format=json&token=${encodeURIComponent(target.token)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        // A server with CREATE_KEY set wants it for a restore: the same variable, in the CLI's environment.
+        headers: { 'Content-Type': 'application/json', ...(process.env.CREATE_KEY ? { Authorization: `Bearer ${process.env.CREATE_KEY}` } : {}) },
         body: text,
       })
       const { id, links } = (await res.json()) as { id: string; links: { facilitator: string } }
